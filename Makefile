@@ -1,0 +1,51 @@
+# ckg: the two commands are `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CKG_HOME ?= .ckg
+export CKG_HOME
+DEMO_CUSTOMERS ?= 20000
+DEMO_SEED ?= 7
+DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
+
+.PHONY: setup demo test lint bench bench-load neo4j-start neo4j-stop clean
+
+setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled ## venv with dev extras + Neo4j assembled
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+"; exit 1; }
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11+ is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+$(CKG_HOME)/neo4j/.assembled: server/pom.xml $(VENV)/.installed
+	$(BIN)/ckg db assemble
+	touch $@
+
+demo: setup ## start Neo4j, generate + load sample data, derive tags, serve GraphQL
+	$(BIN)/ckg db start
+	$(BIN)/ckg db init
+	@test -f $(DEMO_DATA)/manifest.json || $(BIN)/ckg generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out $(DEMO_DATA)
+	$(BIN)/ckg load $(DEMO_DATA)
+	$(BIN)/ckg tags refresh
+	$(BIN)/ckg serve
+
+test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests, is a failure)
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: bench-load
+
+bench-load: setup
+	$(BIN)/python -m bench load
+
+clean:
+	-$(BIN)/ckg db stop
+	rm -rf $(VENV) $(CKG_HOME)

@@ -1,0 +1,2 @@
+// Blocks until every index is online (new constraints build their backing index).
+CALL db.awaitIndexes(300)

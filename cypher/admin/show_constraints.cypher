@@ -1,0 +1,2 @@
+SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties
+RETURN name, labelsOrTypes, properties ORDER BY name

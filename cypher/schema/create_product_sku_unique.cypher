@@ -1,0 +1,2 @@
+CREATE CONSTRAINT product_sku_unique IF NOT EXISTS
+FOR (n:Product) REQUIRE n.sku IS UNIQUE

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT tag_name_unique IF NOT EXISTS
+FOR (n:Tag) REQUIRE n.name IS UNIQUE

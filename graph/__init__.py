@@ -1,0 +1,1 @@
+"""The domain core of ckg: knows Neo4j, knows nothing of HTTP."""

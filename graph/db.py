@@ -1,0 +1,200 @@
+"""Driver lifecycle, managed read/write helpers and batching.
+
+One :class:`Database` (one driver) per process. Reads and writes go through managed
+transactions (``execute_read``/``execute_write``) so the driver retries transient failures.
+Driver errors are translated into :mod:`graph.errors` with a message fit for a user.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.errors import AuthenticationFailed, DatabaseUnavailable
+from graph.queries import Query
+from graph.settings import Settings
+
+Row = dict[str, Any]
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What ``ckg db status`` reports."""
+
+    address: str
+    neo4j_version: str
+    edition: str
+    gds_version: str | None
+    apoc_version: str | None
+
+
+def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    """Split ``rows`` into lists of at most ``size`` rows, lazily."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class Database:
+    """The process's one Neo4j driver plus the helpers every module uses."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._driver: Driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.password),
+            connection_timeout=settings.connection_timeout,
+            connection_acquisition_timeout=settings.connection_timeout * 2,
+            max_transaction_retry_time=15.0,
+            notifications_min_severity="OFF",
+        )
+        self._lock = threading.Lock()
+        #: Number of transactions sent; tests use it to count round trips.
+        self.round_trips = 0
+
+    @property
+    def driver(self) -> Driver:
+        return self._driver
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _count(self) -> None:
+        with self._lock:
+            self.round_trips += 1
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Translate driver errors into ckg errors with one clear sentence."""
+        uri = self.settings.neo4j_uri
+        try:
+            yield
+        except AuthError as exc:
+            raise AuthenticationFailed(
+                f"Neo4j at {uri} refused user {self.settings.neo4j_user!r}: wrong password? "
+                "Set CKG_NEO4J_PASSWORD to the server's password."
+            ) from exc
+        except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as exc:
+            raise DatabaseUnavailable(
+                f"Neo4j is not reachable at {uri} ({type(exc).__name__}). "
+                "Is it running? Start the local one with `ckg db start`."
+            ) from exc
+        except ConfigurationError as exc:
+            raise DatabaseUnavailable(f"cannot connect to {uri}: {exc}") from exc
+
+    def ping(self) -> None:
+        """Raise :class:`DatabaseUnavailable` or :class:`AuthenticationFailed` unless Neo4j answers."""
+        with self.errors():
+            self._driver.verify_connectivity()
+
+    def read(self, query: Query, **params: Any) -> list[Row]:
+        """Run one read query in a managed transaction and return its rows as dicts."""
+
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return [r.data() for r in tx.run(query.text, params)]
+
+        self._count()
+        with self.errors(), self._session() as session:
+            return session.execute_read(work)
+
+    def write(self, query: Query, **params: Any) -> list[Row]:
+        """Run one write query in a managed transaction and return its rows as dicts."""
+
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return [r.data() for r in tx.run(query.text, params)]
+
+        self._count()
+        with self.errors(), self._session() as session:
+            return session.execute_write(work)
+
+    def write_batches(
+        self,
+        query: Query,
+        rows: Iterable[Row],
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_batch: Callable[[Sequence[Row]], None] | None = None,
+        **params: Any,
+    ) -> int:
+        """Write ``rows`` through ``query`` (which must ``UNWIND $rows``), one transaction per batch.
+
+        Each batch is its own managed transaction, so a failure loses at most the batch in
+        flight, and re-running is safe because load queries ``MERGE`` on ids.
+        """
+        total = 0
+        for chunk in batched(rows, batch_size):
+            self.write(query, rows=chunk, **params)
+            total += len(chunk)
+            if on_batch is not None:
+                on_batch(chunk)
+        return total
+
+    def run_autocommit(self, query: Query, **params: Any) -> list[Row]:
+        """Run a query that manages its own transactions (``CALL {...} IN TRANSACTIONS``)."""
+        self._count()
+        with self.errors(), self._session() as session:
+            return [r.data() for r in session.run(query.text, params)]
+
+    def server_info(self) -> ServerInfo:
+        """Versions of Neo4j and, where installed, GDS and APOC."""
+        from graph.queries import queries
+
+        with self.errors():
+            info = self._driver.get_server_info()
+        comp = self.read(queries.admin.show_components)[0]
+        procs = {r["name"] for r in self.read(queries.admin.list_version_functions, names=None)}
+        gds = self.read(queries.admin.gds_version)[0]["v"] if "gds.version" in procs else None
+        apoc = self.read(queries.admin.apoc_version)[0]["v"] if "apoc.version" in procs else None
+        return ServerInfo(
+            address=str(info.address),
+            neo4j_version=comp["version"],
+            edition=comp["edition"],
+            gds_version=gds,
+            apoc_version=apoc,
+        )
+
+    def has_gds(self) -> bool:
+        from graph.queries import queries
+
+        return bool(self.read(queries.admin.list_version_functions, names=["gds.version"]))
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self.settings.neo4j_database)
+
+
+def is_client_error(exc: BaseException, code_part: str) -> bool:
+    """True when ``exc`` is a Neo4j client error whose code contains ``code_part``."""
+    return isinstance(exc, ClientError) and code_part in (exc.code or "")
+
+
+def open_database(settings: Settings) -> Database:
+    """A :class:`Database` that has answered once, so callers fail fast with a clear error."""
+    db = Database(settings)
+    try:
+        db.ping()
+    except Exception:
+        db.close()
+        raise
+    return db

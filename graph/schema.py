@@ -1,0 +1,21 @@
+"""Constraints and indexes, applied idempotently from ``cypher/schema/``."""
+
+from __future__ import annotations
+
+from graph.db import Database
+from graph.queries import queries
+
+
+def apply_schema(db: Database) -> int:
+    """Apply every ``cypher/schema/*.cypher`` statement (all ``IF NOT EXISTS``); return how many."""
+    applied = 0
+    for query in queries.schema:
+        db.run_autocommit(query)
+        applied += 1
+    db.run_autocommit(queries.admin.await_indexes)
+    return applied
+
+
+def constraint_names(db: Database) -> set[str]:
+    """Names of the constraints present in the database."""
+    return {r["name"] for r in db.read(queries.admin.show_constraints)}

@@ -1,0 +1,83 @@
+"""Typed settings read once from the environment (prefix ``CKG_``).
+
+The password is a :class:`pydantic.SecretStr`: it prints as ``**********`` in reprs,
+logs and tracebacks, and only :meth:`Settings.password` reveals it, to the driver.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Documented local default; the local server's initial password is set from it.
+DEFAULT_PASSWORD = "ckg-local-password"
+
+
+class Settings(BaseSettings):
+    """Everything ckg reads from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CKG_", extra="ignore")
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr(DEFAULT_PASSWORD)
+    neo4j_database: str = "neo4j"
+    home: Path = Path(".ckg")
+    # Local server sizing for a 2-core, 24 GiB machine; override for smaller or larger hosts.
+    neo4j_heap: str = "4g"
+    neo4j_pagecache: str = "6g"
+    neo4j_http_port: int = 7474
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    production: bool = False
+    introspection: bool = True
+    connection_timeout: float = Field(default=5.0, gt=0)
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme = urlparse(value).scheme
+        allowed = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+        if scheme not in allowed:
+            raise ValueError(f"CKG_NEO4J_URI must start with one of {sorted(allowed)}, got {value!r}")
+        return value
+
+    @property
+    def password(self) -> str:
+        """The plain password, for the driver only."""
+        return self.neo4j_password.get_secret_value()
+
+    @property
+    def bolt_port(self) -> int:
+        return urlparse(self.neo4j_uri).port or 7687
+
+    @property
+    def bolt_host(self) -> str:
+        return urlparse(self.neo4j_uri).hostname or "127.0.0.1"
+
+    @property
+    def is_local(self) -> bool:
+        """True when the URI points at this machine, where ``ckg db start`` can run the server."""
+        return self.bolt_host in {"127.0.0.1", "localhost", "::1"}
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://{self.bolt_host}:{self.neo4j_http_port}/browser/"
+
+    @property
+    def password_source(self) -> str:
+        import os
+
+        if "CKG_NEO4J_PASSWORD" in os.environ:
+            return "CKG_NEO4J_PASSWORD"
+        return "the built-in local default (README, Configuration)"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process, read once."""
+    return Settings()

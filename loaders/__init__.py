@@ -1,0 +1,1 @@
+"""Loaders: read datasets (CSV, JSON Lines), validate rows, write them in batches."""

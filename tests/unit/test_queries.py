@@ -1,0 +1,48 @@
+"""The Cypher catalogue: one statement per file, found by area and name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.errors import QueryNotFound
+from graph.queries import QueryCatalog, queries
+
+
+def test_every_cypher_file_loads_with_one_statement() -> None:
+    names = queries.names()
+    assert "admin/count_nodes" in names
+    assert len(queries.schema) >= 20
+    assert queries.get("admin/count_nodes").text.startswith("MATCH")
+
+
+def test_unknown_query_names_the_missing_file() -> None:
+    with pytest.raises(QueryNotFound, match="cypher/admin/nope.cypher"):
+        _ = queries.admin.nope
+
+
+def test_two_statements_in_one_file_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "area").mkdir()
+    (tmp_path / "area" / "two_things.cypher").write_text("RETURN 1; RETURN 2")
+    with pytest.raises(ValueError, match="one statement per file"):
+        QueryCatalog(tmp_path).names()
+
+
+def test_semicolon_inside_string_is_not_a_second_statement(tmp_path: Path) -> None:
+    (tmp_path / "area").mkdir()
+    (tmp_path / "area" / "ok_query.cypher").write_text("RETURN 'a;b' AS x;")
+    assert QueryCatalog(tmp_path).get("area/ok_query").text == "RETURN 'a;b' AS x"
+
+
+def test_no_query_text_is_built_by_formatting() -> None:
+    """Cypher lives in files; Python modules must not run f-strings or .format() as queries."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for package in ("graph", "gql", "loaders", "cli"):
+        for path in (root / package).rglob("*.py"):
+            text = path.read_text()
+            for needle in ('.run(f"', ".run(f'", 'Query(f"', "Query(f'", ".format(" + "query"):
+                if needle in text:
+                    offenders.append(f"{path.name}: {needle}")
+    assert offenders == []
