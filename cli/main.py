@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db_commands
+from cli import data_commands, db_commands
 from cli.output import console, friendly_errors, quiet_driver_logs
 from graph.settings import get_settings
 
@@ -15,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_commands.app, name="db")
+data_commands.register(app)
 
 
 @app.callback()

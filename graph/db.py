@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -29,7 +29,18 @@ from graph.queries import Query
 from graph.settings import Settings
 
 Row = dict[str, Any]
+T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 5000
+
+
+class TxRunner:
+    """What a unit of work passed to :meth:`Database.write_tx` can do: run named queries."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, query: Query, **params: Any) -> list[Row]:
+        return [r.data() for r in self._tx.run(query.text, params)]
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,18 @@ class Database:
         self._count()
         with self.errors(), self._session() as session:
             return session.execute_write(work)
+
+    def write_tx(self, work: Callable[[TxRunner], T]) -> T:
+        """Run ``work`` (several queries) in one managed write transaction; it may be retried."""
+        self._count()
+        with self.errors(), self._session() as session:
+            return session.execute_write(lambda tx: work(TxRunner(tx)))
+
+    def read_tx(self, work: Callable[[TxRunner], T]) -> T:
+        """Run ``work`` (several queries) in one managed read transaction."""
+        self._count()
+        with self.errors(), self._session() as session:
+            return session.execute_read(lambda tx: work(TxRunner(tx)))
 
     def write_batches(
         self,

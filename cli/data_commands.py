@@ -1,0 +1,129 @@
+"""``ckg generate``, ``ckg validate`` and ``ckg load``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from cli.output import console, err_console, friendly_errors
+from graph.db import open_database
+from graph.settings import get_settings
+from loaders.generator import generate as generate_dataset
+from loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
+
+
+class ProgressBars:
+    """A Rich progress bar per file, driven by the loader's observer callbacks."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def start_file(self, name: str, total_bytes: int) -> None:
+        self.tasks[name] = self.progress.add_task(name, total=max(total_bytes, 1))
+
+    def advance(self, name: str, bytes_done: int, rows: int) -> None:
+        self.progress.update(self.tasks[name], completed=bytes_done)
+
+    def end_file(self, name: str) -> None:
+        task = self.tasks[name]
+        self.progress.update(task, completed=self.progress.tasks[task].total)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<18}"), BarColumn(), DownloadColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=False)
+
+
+def print_report(report: LoadReport, verb: str, seconds: float) -> None:
+    table = Table(title=f"{verb} report", show_edge=False)
+    for col in ("file", "rows read", verb, "rejected", "note"):
+        table.add_column(col, justify="left" if col in ("file", "note") else "right")
+    for name, s in report.files.items():
+        table.add_row(name, str(s.read), str(s.loaded), str(s.rejected) if s.rejected else "",
+                      s.skipped)
+    console.print(table)
+    for w in report.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    for e in report.file_errors:
+        console.print(f"[red]file rejected:[/] {e}", highlight=False, markup=True)
+    for e in report.errors:
+        console.print(f"[red]rejected:[/] {e}", highlight=False)
+    if report.rejected > len(report.errors):
+        console.print(f"... and {report.rejected - len(report.errors)} more rejected rows")
+    if report.quarantine and report.rejected:
+        console.print(f"Rejected rows written to {report.quarantine}")
+    if report.stopped_early:
+        console.print("[red]stopped early:[/] more rejects than --max-rejects allows")
+    console.print(f"{report.loaded} rows {verb}, {report.rejected} rejected in {seconds:.1f}s")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @friendly_errors
+    def generate(
+        customers: int = typer.Option(20000, "--customers", "-n", help="Number of B2C customers."),
+        seed: int = typer.Option(7, help="Random seed: the same seed gives the same dataset."),
+        out: Path = typer.Option(..., "--out", "-o", help="Directory to write the dataset into."),
+    ) -> None:
+        """Write a synthetic cross-border dataset with planted truth (DIR/truth) and a manifest."""
+        start = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task("customers", total=customers)
+            manifest = generate_dataset(customers, seed, out,
+                                        progress=lambda done: progress.update(task, completed=done))
+            progress.update(task, completed=customers)
+        nodes = sum(manifest["nodes"].values())
+        rels = sum(manifest["relationships"].values())
+        console.print(f"Wrote {out} in {time.perf_counter() - start:.1f}s: {nodes} nodes, "
+                      f"{rels} relationships (manifest.json), truth in {out / 'truth'}")
+
+    @app.command()
+    @friendly_errors
+    def validate(
+        directory: Path = typer.Argument(..., help="Dataset directory."),
+        max_rejects: int = typer.Option(None, help="Stop after this many rejected rows."),
+        quarantine: Path = typer.Option(None, help="Write rejected rows (JSON Lines) here."),
+    ) -> None:
+        """Check a dataset without loading it: columns, types, codes, duplicates, references."""
+        start = time.perf_counter()
+        with _progress() as progress:
+            report = validate_dataset(directory, max_rejects=max_rejects, quarantine=quarantine,
+                                      observer=ProgressBars(progress))
+        print_report(report, "valid", time.perf_counter() - start)
+        if not report.ok:
+            raise typer.Exit(1)
+
+    @app.command()
+    @friendly_errors
+    def load(
+        directory: Path = typer.Argument(..., help="Dataset directory (see docs/data-format.md)."),
+        batch_size: int = typer.Option(DEFAULT_BATCH, help="Rows per write transaction."),
+        max_rejects: int = typer.Option(None, help="Stop after this many rejected rows."),
+        quarantine: Path = typer.Option(None, help="Where rejected rows go (default CKG_HOME/quarantine/DIR.jsonl)."),
+    ) -> None:
+        """Load a dataset into Neo4j: idempotent MERGE batches; bad rows reported and quarantined.
+
+        Exit code 0 when every row loaded, 1 when any row or file was rejected.
+        """
+        settings = get_settings()
+        if quarantine is None:
+            quarantine = settings.home.resolve() / "quarantine" / f"{directory.resolve().name}.jsonl"
+        start = time.perf_counter()
+        with open_database(settings) as db, _progress() as progress:
+            report = load_dataset(db, directory, batch_size=batch_size, max_rejects=max_rejects,
+                                  quarantine=quarantine, observer=ProgressBars(progress))
+        print_report(report, "loaded", time.perf_counter() - start)
+        if not report.ok:
+            raise typer.Exit(1)

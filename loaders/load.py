@@ -1,0 +1,350 @@
+"""Load a dataset directory: parse -> validate -> report -> write, file by file in dependency order.
+
+Good rows are written in ``UNWIND $rows ... MERGE`` batches, one managed transaction each, so
+loading twice changes nothing and a load killed part-way can simply be run again. Bad rows are
+reported with file, line, field, value and reason, and written to a quarantine file.
+Parsing (this thread) and writing (one writer thread) overlap: while Neo4j commits a batch,
+Python parses the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from graph.db import Database, TxRunner
+from graph.errors import InputError
+from graph.queries import queries
+from loaders.errors import RowError, shorten
+from loaders.readers import CsvReader, JsonLinesReader, Record
+from loaders.rows import Row
+from loaders.spec import EVENT_WRITES, LOAD_ORDER, SPECS, FileSpec
+
+DEFAULT_BATCH = 10_000
+
+
+class LoadStopped(Exception):
+    """Raised inside the loader when ``--max-rejects`` is exceeded."""
+
+
+class Observer(Protocol):
+    """Progress callbacks (the CLI draws Rich progress bars from these)."""
+
+    def start_file(self, name: str, total_bytes: int) -> None: ...
+    def advance(self, name: str, bytes_done: int, rows: int) -> None: ...
+    def end_file(self, name: str) -> None: ...
+
+
+class NullObserver:
+    def start_file(self, name: str, total_bytes: int) -> None:
+        pass
+
+    def advance(self, name: str, bytes_done: int, rows: int) -> None:
+        pass
+
+    def end_file(self, name: str) -> None:
+        pass
+
+
+@dataclass
+class FileStats:
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    skipped: str = ""  # why the file was not loaded at all
+
+
+@dataclass
+class LoadReport:
+    """What happened, per file; ``errors`` keeps the first few for printing."""
+
+    files: dict[str, FileStats] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_errors: list[RowError] = field(default_factory=list)
+    stopped_early: bool = False
+    quarantine: Path | None = None
+    keep_errors: int = 50
+
+    @property
+    def rejected(self) -> int:
+        return sum(s.rejected for s in self.files.values())
+
+    @property
+    def loaded(self) -> int:
+        return sum(s.loaded for s in self.files.values())
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected == 0 and not self.file_errors and not self.stopped_early
+
+
+def validation_errors(exc: ValidationError, file: str, line: int, values: dict[str, Any]) -> RowError:
+    """The first problem pydantic found, as a :class:`RowError` naming the field."""
+    first = exc.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    name = loc[0] if loc else ""
+    raw = values.get(name, "") if name else ""
+    reason = first["msg"]
+    if first["type"] == "missing" or (name and raw == "" and first["type"] != "value_error"):
+        reason = "empty required value" if name in values else "missing required value"
+    if not name:  # a model-level rule (e.g. exactly one buyer)
+        reason = reason.removeprefix("Value error, ")
+    return RowError(file, line, name, shorten(raw), reason.removeprefix("Value error, "))
+
+
+class Quarantine:
+    """Rejected rows as JSON Lines: the error plus the raw values, to fix and re-load."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._fh: Any = None
+        self._lock = threading.Lock()
+
+    def add(self, error: RowError, raw: dict[str, Any] | None) -> None:
+        if self.path is None:
+            return
+        with self._lock:
+            if self._fh is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = open(self.path, "w", encoding="utf-8")
+            record = {**error.as_dict(), "raw": raw}
+            self._fh.write(json.dumps(record, ensure_ascii=False, default=str,
+                                      ).encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+@dataclass
+class _Batch:
+    spec: FileSpec
+    items: list[tuple[int, Row, dict[str, Any]]]
+
+
+class Loader:
+    """Loads one dataset directory into the database."""
+
+    def __init__(self, db: Database | None, directory: Path, *, batch_size: int = DEFAULT_BATCH,
+                 max_rejects: int | None = None, quarantine: Path | None = None,
+                 observer: Observer | None = None, only: list[str] | None = None) -> None:
+        if not directory.exists():
+            raise InputError(f"dataset directory {directory} does not exist")
+        if not directory.is_dir():
+            raise InputError(f"{directory} is not a directory")
+        if batch_size < 1:
+            raise InputError("--batch-size must be at least 1")
+        self.db = db
+        self.dir = directory
+        self.batch_size = batch_size
+        self.max_rejects = max_rejects
+        self.observer = observer or NullObserver()
+        self.only = only
+        self.report = LoadReport(quarantine=quarantine)
+        self.quarantine = Quarantine(quarantine)
+        self._lock = threading.Lock()
+        #: Dry run (``db`` is None, ``ckg validate``): ids seen per file, for reference checks.
+        self._ids: dict[str, set[Any]] = {}
+
+    # ------------------------------------------------------------------ reporting
+    def _reject(self, error: RowError, raw: dict[str, Any] | None) -> None:
+        with self._lock:
+            stats = self.report.files.setdefault(error.file, FileStats())
+            stats.rejected += 1
+            if len(self.report.errors) < self.report.keep_errors:
+                self.report.errors.append(error)
+        self.quarantine.add(error, raw)
+
+    def _over_limit(self) -> bool:
+        return self.max_rejects is not None and self.report.rejected > self.max_rejects
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> LoadReport:
+        present = [n for n in LOAD_ORDER if (self.dir / n).exists() and (not self.only or n in self.only)]
+        unknown = sorted(p.name for p in self.dir.iterdir()
+                         if p.is_file() and p.name not in SPECS and p.suffix in (".csv", ".jsonl"))
+        for name in unknown:
+            self.report.warnings.append(f"{name}: not a ckg input file, ignored")
+        if not present:
+            raise InputError(f"{self.dir} holds none of the input files ({', '.join(LOAD_ORDER[:3])}, ...)")
+        for name in LOAD_ORDER:
+            if name not in present and (not self.only or name in self.only):
+                self.report.files[name] = FileStats(skipped="not in dataset")
+        work: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
+        failure: list[BaseException] = []
+        writer = threading.Thread(target=self._writer, args=(work, failure), daemon=True)
+        writer.start()
+        try:
+            for name in present:
+                if failure:
+                    break
+                self._read_file(SPECS[name], work)
+                if self._over_limit():
+                    self.report.stopped_early = True
+                    break
+        finally:
+            work.put(None)
+            writer.join()
+            self.quarantine.close()
+        if failure:
+            raise failure[0]
+        return self.report
+
+    def _writer(self, work: queue.Queue[_Batch | None], failure: list[BaseException]) -> None:
+        while (batch := work.get()) is not None:
+            if failure:
+                continue  # drain so the reader never blocks
+            try:
+                self._write(batch)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
+                failure.append(exc)
+
+    def _read_file(self, spec: FileSpec, work: queue.Queue[_Batch | None]) -> None:
+        path = self.dir / spec.name
+        stats = self.report.files.setdefault(spec.name, FileStats())
+        reader: CsvReader | JsonLinesReader = CsvReader(path) if spec.is_csv else JsonLinesReader(path)
+        self.observer.start_file(spec.name, path.stat().st_size)
+        try:
+            if reader.header_error:
+                self._file_error(stats, reader.header_error)
+                return
+            if reader.header is not None:
+                missing = [c for c in spec.required_columns if c not in reader.header]
+                if missing:
+                    self._file_error(stats, RowError(spec.name, 1, missing[0], "",
+                                                     f"missing required column(s): {', '.join(missing)}"))
+                    return
+                extra = [c for c in reader.header if c not in spec.known_columns]
+                if extra:
+                    self.report.warnings.append(f"{spec.name}: unknown column(s) ignored: {', '.join(extra)}")
+                dupes = [c for c, n in Counter(reader.header).items() if n > 1]
+                if dupes:
+                    self._file_error(stats, RowError(spec.name, 1, dupes[0], "", "column appears twice"))
+                    return
+            seen: set[tuple[Any, ...]] = set()
+            items: list[tuple[int, Row, dict[str, Any]]] = []
+            for n, item in enumerate(self._validated(spec, reader, seen), start=1):
+                if n % 2000 == 0:
+                    self.observer.advance(spec.name, reader.bytes_read(), n)
+                if item is None:
+                    if self._over_limit():
+                        break
+                    continue
+                items.append(item)
+                if len(items) >= self.batch_size:
+                    work.put(_Batch(spec, items))
+                    items = []
+            if items:
+                work.put(_Batch(spec, items))
+        finally:
+            reader.close()
+            self.observer.end_file(spec.name)
+
+    def _file_error(self, stats: FileStats, error: RowError) -> None:
+        stats.skipped = error.reason
+        self.report.file_errors.append(error)
+
+    def _validated(self, spec: FileSpec, reader: CsvReader | JsonLinesReader,
+                   seen: set[tuple[Any, ...]]) -> Iterator[tuple[int, Row, dict[str, Any]] | None]:
+        stats = self.report.files[spec.name]
+        for rec in reader:
+            stats.read += 1
+            if isinstance(rec, RowError):
+                self._reject(rec, None)
+                yield None
+                continue
+            assert isinstance(rec, Record)
+            try:
+                row = spec.model.model_validate(rec.values)
+            except ValidationError as exc:
+                self._reject(validation_errors(exc, spec.name, rec.line, rec.values), rec.values)
+                yield None
+                continue
+            key = tuple(getattr(row, k) for k in spec.key)
+            if key in seen:
+                self._reject(RowError(spec.name, rec.line, spec.key[0], shorten("/".join(map(str, key))),
+                                      "duplicate id in this file (first occurrence kept)"), rec.values)
+                yield None
+                continue
+            seen.add(key)
+            yield rec.line, row, rec.values
+
+    # ------------------------------------------------------------------ writing
+    def _write(self, batch: _Batch) -> None:
+        if self.db is None:
+            self._check_in_dataset(batch)
+            return
+        spec = batch.spec
+
+        def work(tx: TxRunner) -> dict[int, RowError]:
+            rejected: dict[int, RowError] = {}
+            for ref in spec.refs:
+                ids = {v for _, row, _ in batch.items if (v := getattr(row, ref.field)) is not None}
+                if ref.same_file:
+                    ids -= {getattr(row, spec.key[0]) for _, row, _ in batch.items}
+                if not ids:
+                    continue
+                missing = {r["id"] for r in tx.run(queries.get(ref.check), ids=sorted(ids))}
+                for line, row, _ in batch.items:
+                    value = getattr(row, ref.field)
+                    if value in missing and line not in rejected:
+                        rejected[line] = RowError(
+                            spec.name, line, ref.field, shorten(value),
+                            f"refers to a missing entity: no {ref.field} {value!r} in {ref.target} or the graph")
+            good = [row for line, row, _ in batch.items if line not in rejected]
+            if spec.name.endswith(".jsonl"):
+                by_type: dict[str, list[dict[str, Any]]] = {}
+                for row in good:
+                    by_type.setdefault(row.type, []).append(row.params())  # type: ignore[attr-defined]
+                for kind, rows in by_type.items():
+                    tx.run(queries.get(EVENT_WRITES[kind]), rows=rows)
+            elif good:
+                tx.run(queries.get(spec.write), rows=[row.params() for row in good])
+            return rejected
+
+        rejected = self.db.write_tx(work)
+        raw = {line: values for line, _, values in batch.items}
+        for line, error in rejected.items():
+            self._reject(error, raw[line])
+        with self._lock:
+            self.report.files[spec.name].loaded += len(batch.items) - len(rejected)
+
+
+    def _check_in_dataset(self, batch: _Batch) -> None:
+        """Dry run: references must name ids from files read earlier in this dataset."""
+        spec = batch.spec
+        own = self._ids.setdefault(spec.name, set())
+        own.update(getattr(row, spec.key[0]) for _, row, _ in batch.items)
+        bad = 0
+        for line, row, raw in batch.items:
+            for ref in spec.refs:
+                value = getattr(row, ref.field)
+                if value is None or ref.target not in self._ids and not ref.same_file:
+                    continue  # target file absent: the graph may hold it, checked at load time
+                if value not in self._ids.get(ref.target, set()):
+                    self._reject(RowError(spec.name, line, ref.field, shorten(value),
+                                          f"refers to a missing entity: no {ref.field} {value!r} in "
+                                          f"{ref.target}"), raw)
+                    bad += 1
+                    break
+        with self._lock:
+            self.report.files[spec.name].loaded += len(batch.items) - bad
+
+
+def validate_dataset(directory: Path, **options: Any) -> LoadReport:
+    """Parse and validate ``directory`` without a database (references checked within it)."""
+    return Loader(None, directory, **options).run()
+
+
+def load_dataset(db: Database, directory: Path, **options: Any) -> LoadReport:
+    """Load ``directory`` into ``db``; see :class:`Loader` for the options."""
+    return Loader(db, directory, **options).run()
