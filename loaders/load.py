@@ -93,12 +93,12 @@ def validation_errors(exc: ValidationError, file: str, line: int, values: dict[s
     loc = [str(p) for p in first["loc"]]
     name = loc[0] if loc else ""
     raw = values.get(name, "") if name else ""
-    reason = first["msg"]
-    if first["type"] == "missing" or (name and raw == "" and first["type"] != "value_error"):
-        reason = "empty required value" if name in values else "missing required value"
-    if not name:  # a model-level rule (e.g. exactly one buyer)
-        reason = reason.removeprefix("Value error, ")
-    return RowError(file, line, name, shorten(raw), reason.removeprefix("Value error, "))
+    reason = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        reason = "missing required value"
+    elif name and isinstance(raw, str) and raw.strip() == "":
+        reason = "empty required value"
+    return RowError(file, line, name, shorten(raw), reason)
 
 
 class Quarantine:

@@ -71,7 +71,7 @@ class CsvReader:
             self.header_error = RowError(self.name, 1, "", "", f"unreadable header: {exc}")
 
     def bytes_read(self) -> int:
-        return self._fh.buffer.tell()
+        return int(self._fh.buffer.tell())  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self._fh.close()
@@ -119,7 +119,7 @@ class JsonLinesReader:
         self.header_error: RowError | None = None
 
     def bytes_read(self) -> int:
-        return self._fh.buffer.tell()
+        return int(self._fh.buffer.tell())  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self._fh.close()

@@ -1,0 +1,144 @@
+"""Loading into the real Neo4j: exact counts, idempotency, increments, bad rows, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.counts import graph_counts
+from graph.db import Database
+from graph.queries import Query
+from graph.settings import Settings
+from loaders.format import HEADERS
+from loaders.generator import generate
+from loaders.load import load_dataset
+from tests.dataset_builder import build, customer, write_csv
+
+
+def q(text: str) -> Query:
+    return Query("test/inline", text)  # type: ignore[arg-type]
+
+
+def manifest_counts(directory: Path) -> dict[str, dict[str, int]]:
+    m = json.loads((directory / "manifest.json").read_text())
+    return {"nodes": m["nodes"], "relationships": m["relationships"]}
+
+
+@pytest.fixture(scope="module")
+def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "small"
+    generate(400, 11, out)
+    return out
+
+
+def test_counts_after_load_equal_manifest(db: Database, small_dataset: Path) -> None:
+    report = load_dataset(db, small_dataset, batch_size=700)
+    assert report.ok, [str(e) for e in report.errors + report.file_errors]
+    assert graph_counts(db) == manifest_counts(small_dataset)
+
+
+def test_second_load_changes_nothing(db: Database, small_dataset: Path) -> None:
+    load_dataset(db, small_dataset)
+    first = graph_counts(db)
+    props = db.read(q("MATCH (o:Order) RETURN sum(o.totalUsd) AS s, count(o) AS n"))
+    load_dataset(db, small_dataset, batch_size=333)
+    assert graph_counts(db) == first
+    assert db.read(q("MATCH (o:Order) RETURN sum(o.totalUsd) AS s, count(o) AS n")) == props
+
+
+def test_new_rows_add_without_duplicating(db: Database, tmp_path: Path) -> None:
+    base = build(tmp_path / "base")
+    load_dataset(db, base)
+    delta = tmp_path / "delta"
+    delta.mkdir()
+    write_csv(delta / "orders.csv", HEADERS["orders.csv"], [
+        ["o1", "c1", "", "2025-03-01T12:00:00Z", "25.00", "BRL", "5.00", "organic", "delivered", "", "false", ""],
+        ["o2", "c2", "", "2025-04-01T12:00:00Z", "10.00", "USD", "10.00", "", "delivered", "", "true", ""],
+    ])
+    write_csv(delta / "order_items.csv", HEADERS["order_items.csv"], [["o2", "sku-1", "1", "10.00"]])
+    (delta / "events.jsonl").write_text(json.dumps(
+        {"eventId": "e1", "customerId": "c2", "type": "cart", "at": "2025-04-01T11:00:00Z", "sku": "sku-1"}) + "\n")
+    for _ in range(2):
+        report = load_dataset(db, delta)
+        assert report.ok, [str(e) for e in report.errors]
+    counts = graph_counts(db)
+    assert counts["nodes"]["Order"] == 2
+    assert counts["relationships"]["PLACED"] == 2
+    assert counts["relationships"]["CONTAINS"] == 2
+    assert counts["relationships"]["ADDED_TO_CART"] == 1
+
+
+def test_reference_to_entity_missing_from_dataset_and_graph(db: Database, tmp_path: Path) -> None:
+    delta = tmp_path / "delta"
+    delta.mkdir()
+    write_csv(delta / "orders.csv", HEADERS["orders.csv"], [
+        ["o9", "ghost", "", "2025-03-01T12:00:00Z", "1", "USD", "1", "", "delivered", "", "false", ""]])
+    report = load_dataset(db, delta)
+    assert not report.ok
+    err = report.errors[0]
+    assert (err.file, err.line, err.field, err.value) == ("orders.csv", 2, "customerId", "ghost")
+    assert graph_counts(db)["nodes"].get("Order") is None
+
+
+HOSTILE = [
+    "Robert'); MATCH (n) DETACH DELETE n; //",
+    'Quote " and back`tick` and \\backslash',
+    "}) MERGE (x:Pwned) WITH x MATCH (n",
+    "\u202eRTL override and \u200f mark",
+    "${injection} {{template}} $rows",
+    "名前 with emoji 🎉",
+]
+
+
+def test_hostile_strings_are_stored_verbatim_and_never_executed(db: Database, tmp_path: Path) -> None:
+    rows = [customer(f"h{i}", name=s, city=s, occupation=s) for i, s in enumerate(HOSTILE)]
+    report = load_dataset(db, build(tmp_path, {"customers.csv": rows}))
+    assert report.ok, [str(e) for e in report.errors]
+    stored = db.read(q("MATCH (c:Customer) WHERE c.customerId STARTS WITH 'h' "
+                       "RETURN c.customerId AS id, c.name AS name, c.city AS city ORDER BY id"))
+    assert [r["name"] for r in stored] == HOSTILE
+    assert [r["city"] for r in stored] == HOSTILE
+    assert graph_counts(db)["nodes"].get("Pwned") is None
+    assert graph_counts(db)["nodes"]["Customer"] == 2 + len(HOSTILE)
+
+
+def test_bad_rows_leave_good_rows_loaded_and_graph_consistent(db: Database, tmp_path: Path) -> None:
+    data = build(tmp_path, {
+        "customers.csv": [customer("c3", country="XX"), customer("c4"), customer("c1")],
+        "order_items.csv": [["o1", "sku-404", "1", "1.00"]],
+    })
+    report = load_dataset(db, data, quarantine=tmp_path / "q.jsonl")
+    assert report.rejected == 3
+    ids = [r["id"] for r in db.read(q("MATCH (c:Customer) RETURN c.customerId AS id ORDER BY id"))]
+    assert ids == ["c1", "c2", "c4"]
+    # the dangling order item created nothing, not even a half relationship
+    assert db.read(q("MATCH (:Order)-[r:CONTAINS]->() RETURN count(r) AS n"))[0]["n"] == 1
+    assert len((tmp_path / "q.jsonl").read_text().splitlines()) == 3
+
+
+def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settings, tmp_path: Path) -> None:
+    data = tmp_path / "big"
+    generate(1500, 5, data)
+    env = {**os.environ, "CKG_NEO4J_URI": settings.neo4j_uri, "CKG_NEO4J_PASSWORD": settings.password,
+           "CKG_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "load", str(data), "--batch-size", "200"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if graph_counts(db)["nodes"].get("Order", 0) > 0:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = graph_counts(db)
+    assert partial != manifest_counts(data), "the load finished before it could be killed"
+    report = load_dataset(db, data)
+    assert report.ok
+    assert graph_counts(db) == manifest_counts(data)

@@ -1,0 +1,203 @@
+"""Bad input of every kind, checked without a database (``ckg validate``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.errors import InputError
+from loaders.errors import RowError
+from loaders.format import HEADERS
+from loaders.load import LoadReport, validate_dataset
+from tests.dataset_builder import GOOD, build, customer, write_csv
+
+
+def only_error(report: LoadReport) -> RowError:
+    assert len(report.errors) == 1, [str(e) for e in report.errors]
+    return report.errors[0]
+
+
+def test_clean_dataset_validates(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path))
+    assert report.ok, [str(e) for e in report.errors + report.file_errors]
+    assert report.files["customers.csv"].loaded == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"birthYear": "nineteen"}, "birthYear", "valid integer"),
+        ({"country": ""}, "country", "empty required value"),
+        ({"registeredAt": "2025-13-01T00:00:00Z"}, "registeredAt", "datetime"),
+        ({"registeredAt": "2025-01-01T00:00:00"}, "registeredAt", "timezone"),
+        ({"country": "XX"}, "country", "unknown country code"),
+        ({"country": "us"}, "country", "unknown country code"),
+        ({"gender": "female"}, "gender", "'F', 'M' or 'U'"),
+    ],
+)
+def test_bad_customer_field_is_reported_with_line_and_field(
+    tmp_path: Path, changes: dict[str, str], field: str, reason: str
+) -> None:
+    report = validate_dataset(build(tmp_path, {"customers.csv": [customer("c9", **changes)]}))
+    err = only_error(report)
+    assert (err.file, err.line, err.field) == ("customers.csv", 4, field)
+    assert reason in err.reason
+    assert report.files["customers.csv"].loaded == 2  # the good rows still count
+
+
+def test_negative_price_and_quantity_rejected(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {
+        "products.csv": [["sku-2", "Bad", "cat-2", "", "-1", "USD", "U"]],
+        "order_items.csv": [["o1", "sku-9", "0", "1.00"]],
+    }))
+    fields = {(e.file, e.field) for e in report.errors}
+    assert ("products.csv", "price") in fields
+    assert ("order_items.csv", "quantity") in fields
+
+
+def test_unknown_currency_rejected(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"products.csv": [["sku-2", "X", "cat-2", "", "1", "usd", "U"]]}))
+    err = only_error(report)
+    assert err.field == "currency" and "unknown currency code" in err.reason
+
+
+def test_missing_required_column_rejects_the_file(tmp_path: Path) -> None:
+    build(tmp_path)
+    header = [h for h in HEADERS["customers.csv"] if h != "country"]
+    write_csv(tmp_path / "customers.csv", header, [r[:6] + r[7:] for r in GOOD["customers.csv"]])
+    report = validate_dataset(tmp_path)
+    assert not report.ok
+    assert report.file_errors[0].file == "customers.csv"
+    assert "missing required column(s): country" in report.file_errors[0].reason
+    assert report.files["channels.csv"].loaded == 1  # other files still validate
+
+
+def test_unknown_column_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    build(tmp_path)
+    write_csv(tmp_path / "channels.csv", [*HEADERS["channels.csv"], "colour"],
+              [["organic", "Organic", "organic", "blue"]])
+    report = validate_dataset(tmp_path)
+    assert report.ok
+    assert any("unknown column(s) ignored: colour" in w for w in report.warnings)
+
+
+def test_duplicate_id_in_file_keeps_first(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"customers.csv": [customer("c1", name="Impostor")]}))
+    err = only_error(report)
+    assert err.field == "customerId" and "duplicate id" in err.reason and err.line == 4
+
+
+def test_dangling_reference_rejected(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"order_items.csv": [["o-missing", "sku-1", "1", "1.00"]]}))
+    err = only_error(report)
+    assert err.field == "orderId" and "missing entity" in err.reason
+
+
+def test_order_needs_exactly_one_buyer(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"orders.csv": [
+        ["o2", "", "", "2025-03-01T12:00:00Z", "1", "USD", "1", "", "delivered", "", "false", ""]]}))
+    assert "exactly one of customerId and enterpriseId" in only_error(report).reason
+
+
+def test_invalid_utf8_rejects_only_that_row(tmp_path: Path) -> None:
+    build(tmp_path)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(path.read_bytes() + b"c3,Bad \xff\xfe Name,c3@x.com,+1,F,1990,US,NY,en,"
+                     b"2025-01-01T00:00:00Z,mobile,dev-3,x,organic\n")
+    report = validate_dataset(tmp_path)
+    err = only_error(report)
+    assert (err.line, err.field, err.reason) == (4, "name", "invalid UTF-8 in this field")
+    assert report.files["customers.csv"].loaded == 2
+
+
+def test_bom_crlf_and_quoted_newlines_are_read(tmp_path: Path) -> None:
+    build(tmp_path)
+    write_csv(tmp_path / "customers.csv", HEADERS["customers.csv"],
+              [customer("c1", name="Line one\r\nline two"), customer("c2")], newline="\r\n", bom=True)
+    report = validate_dataset(tmp_path)
+    assert report.ok, [str(e) for e in report.errors]
+    assert report.files["customers.csv"].loaded == 2
+
+
+def test_line_numbers_count_quoted_newlines(tmp_path: Path) -> None:
+    write_csv(tmp_path / "channels.csv", HEADERS["channels.csv"],
+              [["a", "two\nlines", "organic"], ["b", "B", "nonsense"]])
+    report = validate_dataset(tmp_path)
+    assert only_error(report).line == 4
+
+
+def test_field_over_one_megabyte_rejected(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"customers.csv": [customer("c3", name="x" * 1_000_001)]}))
+    err = only_error(report)
+    assert err.field == "name" and err.reason == "field over 1 MB"
+    assert len(err.value) < 200  # the report stays readable
+
+
+def test_wrong_field_count_rejected(tmp_path: Path) -> None:
+    build(tmp_path)
+    path = tmp_path / "channels.csv"
+    path.write_text(path.read_text() + "x,y\n")
+    assert "expected 3 fields, found 2" in only_error(validate_dataset(tmp_path)).reason
+
+
+def test_empty_file_is_a_file_error(tmp_path: Path) -> None:
+    build(tmp_path)
+    (tmp_path / "channels.csv").write_bytes(b"")
+    report = validate_dataset(tmp_path)
+    assert report.file_errors[0].reason == "empty file: no header row"
+    assert not report.ok
+
+
+def test_missing_file_is_noted_and_others_load(tmp_path: Path) -> None:
+    build(tmp_path, files=["channels.csv", "customers.csv"])
+    report = validate_dataset(tmp_path)
+    assert report.ok
+    assert report.files["orders.csv"].skipped == "not in dataset"
+
+
+def test_directory_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        validate_dataset(tmp_path / "nope")
+
+
+def test_directory_without_input_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hi")
+    with pytest.raises(InputError, match="none of the input files"):
+        validate_dataset(tmp_path)
+
+
+def test_bad_json_event_lines(tmp_path: Path) -> None:
+    build(tmp_path)
+    lines = [
+        json.dumps({"eventId": "e1", "customerId": "c1", "type": "view", "at": "2025-05-01T10:00:00Z",
+                    "sku": "sku-1"}),
+        "{not json",
+        json.dumps({"eventId": "e2", "customerId": "c1", "type": "search", "at": "2025-05-01T10:00:00Z"}),
+        json.dumps(["a list"]),
+    ]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
+    report = validate_dataset(tmp_path)
+    reasons = {e.line: e.reason for e in report.errors}
+    assert reasons[2].startswith("invalid JSON")
+    assert "needs a query" in reasons[3]
+    assert reasons[4] == "expected a JSON object"
+    assert report.files["events.jsonl"].loaded == 1
+
+
+def test_max_rejects_stops_early(tmp_path: Path) -> None:
+    bad = [customer(f"b{i}", country="ZZ") for i in range(50)]
+    report = validate_dataset(build(tmp_path, {"customers.csv": bad}), max_rejects=5)
+    assert report.stopped_early
+    assert report.rejected == 6
+    assert report.files.get("orders.csv") is None or report.files["orders.csv"].loaded == 0
+
+
+def test_quarantine_holds_rejected_rows_verbatim(tmp_path: Path) -> None:
+    data = build(tmp_path / "d", {"customers.csv": [customer("c9", country="XX", name="Zoë \u202e")]})
+    qpath = tmp_path / "q.jsonl"
+    validate_dataset(data, quarantine=qpath)
+    record = json.loads(qpath.read_text().splitlines()[0])
+    assert record["file"] == "customers.csv" and record["line"] == 4 and record["field"] == "country"
+    assert record["raw"]["name"] == "Zoë \u202e"
