@@ -9,7 +9,7 @@ import typer
 from cli.output import console, fail, friendly_errors
 from graph import local_server
 from graph.db import open_database
-from graph.queries import queries
+from graph.maintenance import delete_all_data
 from graph.schema import apply_schema
 from graph.settings import Settings, get_settings
 
@@ -108,12 +108,8 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Confirm deleting all da
     """Delete all nodes and relationships in batches; keep the schema."""
     if not yes:
         raise fail("this deletes every node and relationship; re-run with --yes to confirm.")
-    with open_database(get_settings()) as db:
-        before = db.read(queries.admin.count_nodes)[0]["n"]
-        with console.status(f"Deleting {before} nodes..."):
-            db.run_autocommit(queries.admin.delete_all_data)
-            if db.has_gds():
-                db.read(queries.admin.drop_projected_graphs)
+    with open_database(get_settings()) as db, console.status("Deleting all data..."):
+        before = delete_all_data(db)
     console.print(f"Deleted {before} nodes; schema kept.")
 
 

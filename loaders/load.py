@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from graph.queries import queries
 from loaders.errors import RowError, shorten
 from loaders.readers import CsvReader, JsonLinesReader, Record
 from loaders.rows import Row
+from loaders.seen_keys import SeenKeys
 from loaders.spec import EVENT_WRITES, LOAD_ORDER, SPECS, FileSpec
 
 DEFAULT_BATCH = 10_000
@@ -59,6 +61,7 @@ class FileStats:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    write_seconds: float = 0.0  # time spent in write transactions
     skipped: str = ""  # why the file was not loaded at all
 
 
@@ -230,31 +233,48 @@ class Loader:
                 if dupes:
                     self._file_error(stats, RowError(spec.name, 1, dupes[0], "", "column appears twice"))
                     return
-            seen: set[tuple[Any, ...]] = set()
+            seen = SeenKeys()
             items: list[tuple[int, Row, dict[str, Any]]] = []
-            for n, item in enumerate(self._validated(spec, reader, seen), start=1):
-                if n % 2000 == 0:
-                    self.observer.advance(spec.name, reader.bytes_read(), n)
-                if item is None:
-                    if self._over_limit():
-                        break
-                    continue
-                items.append(item)
-                if len(items) >= self.batch_size:
-                    work.put(_Batch(spec, items))
-                    items = []
-            if items:
-                work.put(_Batch(spec, items))
+            try:
+                for n, item in enumerate(self._validated(spec, reader), start=1):
+                    if n % 2000 == 0:
+                        self.observer.advance(spec.name, reader.bytes_read(), n)
+                    if item is None:
+                        if self._over_limit():
+                            break
+                        continue
+                    items.append(item)
+                    if len(items) >= self.batch_size:
+                        self._submit(spec, items, seen, work)
+                        items = []
+                if items:
+                    self._submit(spec, items, seen, work)
+            finally:
+                seen.close()
         finally:
             reader.close()
             self.observer.end_file(spec.name)
+
+    def _submit(self, spec: FileSpec, items: list[tuple[int, Row, dict[str, Any]]], seen: SeenKeys,
+                work: queue.Queue[_Batch | None]) -> None:
+        """Drop rows whose key came earlier in the file (first occurrence wins), queue the rest."""
+        keys = [SeenKeys.encode(tuple(getattr(row, k) for k in spec.key)) for _, row, _ in items]
+        kept = []
+        for (line, row, raw), key, fresh in zip(items, keys, seen.first_seen(keys), strict=True):
+            if fresh:
+                kept.append((line, row, raw))
+            else:
+                self._reject(RowError(spec.name, line, spec.key[0], shorten(key.replace("\x1f", "/")),
+                                      "duplicate id in this file (first occurrence kept)"), raw)
+        if kept:
+            work.put(_Batch(spec, kept))
 
     def _file_error(self, stats: FileStats, error: RowError) -> None:
         stats.skipped = error.reason
         self.report.file_errors.append(error)
 
-    def _validated(self, spec: FileSpec, reader: CsvReader | JsonLinesReader,
-                   seen: set[tuple[Any, ...]]) -> Iterator[tuple[int, Row, dict[str, Any]] | None]:
+    def _validated(self, spec: FileSpec, reader: CsvReader | JsonLinesReader
+                   ) -> Iterator[tuple[int, Row, dict[str, Any]] | None]:
         stats = self.report.files[spec.name]
         for rec in reader:
             stats.read += 1
@@ -269,13 +289,6 @@ class Loader:
                 self._reject(validation_errors(exc, spec.name, rec.line, rec.values), rec.values)
                 yield None
                 continue
-            key = tuple(getattr(row, k) for k in spec.key)
-            if key in seen:
-                self._reject(RowError(spec.name, rec.line, spec.key[0], shorten("/".join(map(str, key))),
-                                      "duplicate id in this file (first occurrence kept)"), rec.values)
-                yield None
-                continue
-            seen.add(key)
             yield rec.line, row, rec.values
 
     # ------------------------------------------------------------------ writing
@@ -311,12 +324,15 @@ class Loader:
                 tx.run(queries.get(spec.write), rows=[row.params() for row in good])
             return rejected
 
+        started = time.perf_counter()
         rejected = self.db.write_tx(work)
+        elapsed = time.perf_counter() - started
         raw = {line: values for line, _, values in batch.items}
         for line, error in rejected.items():
             self._reject(error, raw[line])
         with self._lock:
             self.report.files[spec.name].loaded += len(batch.items) - len(rejected)
+            self.report.files[spec.name].write_seconds += elapsed
 
 
     def _check_in_dataset(self, batch: _Batch) -> None:

@@ -44,6 +44,11 @@ def _field_problem(name: str, value: Any, file: str, line: int) -> RowError | No
     return None
 
 
+def _row_suspect(fields: list[str]) -> bool:
+    """Cheap whole-row screen; only a suspect row is checked field by field."""
+    return sum(map(len, fields)) > MAX_FIELD_BYTES // 4 or any(map(_encoding_problem, fields))
+
+
 def open_text(path: Path) -> IO[str]:
     # utf-8-sig drops a BOM; newline="" lets csv handle CRLF and quoted newlines.
     return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -100,11 +105,12 @@ class CsvReader:
                                f"expected {width} fields, found {len(fields)}")
                 continue
             values = dict(zip(header, fields, strict=True))
-            problem = next((p for k, v in values.items() if (p := _field_problem(k, v, self.name, start))),
-                           None)
-            if problem:
-                yield problem
-                continue
+            if _row_suspect(fields):
+                problem = next((p for k, v in values.items() if (p := _field_problem(k, v, self.name, start))),
+                               None)
+                if problem:
+                    yield problem
+                    continue
             yield Record(start, values)
 
 
@@ -139,9 +145,10 @@ class JsonLinesReader:
             if not isinstance(obj, dict):
                 yield RowError(self.name, number, "", shorten(line.strip()), "expected a JSON object")
                 continue
-            problem = next((p for k, v in obj.items() if (p := _field_problem(k, v, self.name, number))),
-                           None)
-            if problem:
-                yield problem
-                continue
+            if len(line) > MAX_FIELD_BYTES // 4:
+                problem = next((p for k, v in obj.items() if (p := _field_problem(k, v, self.name, number))),
+                               None)
+                if problem:
+                    yield problem
+                    continue
             yield Record(number, obj)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,8 +36,11 @@ def _currency(value: str) -> str:
     return value
 
 
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
 def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 for ch in value):
+    if _CONTROL.search(value):
         raise ValueError("identifiers may not contain control characters")
     return value
 

@@ -18,7 +18,7 @@ import pytest
 
 from graph import local_server
 from graph.db import Database
-from graph.queries import queries
+from graph.maintenance import delete_all_data
 from graph.schema import apply_schema
 from graph.settings import Settings
 
@@ -80,8 +80,7 @@ def session_db(neo4j_server: Neo4jUnderTest) -> Iterator[Database]:
 def db(session_db: Database) -> Iterator[Database]:
     """A database with the schema applied and no data (and no projected GDS graphs)."""
     session_db.ping()
-    session_db.run_autocommit(queries.admin.delete_all_data)
-    session_db.read(queries.admin.drop_projected_graphs)
+    delete_all_data(session_db)
     session_db.round_trips = 0
     yield session_db
 

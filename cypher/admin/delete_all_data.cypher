@@ -1,3 +1,3 @@
-// Deletes every node and relationship in batches; the schema stays.
+// Deletes every node in batches (run delete_all_relationships first); the schema stays.
 MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS
