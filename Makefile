@@ -11,7 +11,7 @@ DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 
 .PHONY: setup demo test lint bench bench-load neo4j-start neo4j-stop clean
 
-setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled ## venv with dev extras + Neo4j assembled
+setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done ## venv, Neo4j, reference data
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+"; exit 1; }
@@ -23,6 +23,13 @@ $(VENV)/.installed: pyproject.toml
 
 $(CKG_HOME)/neo4j/.assembled: server/pom.xml $(VENV)/.installed
 	$(BIN)/ckg db assemble
+	touch $@
+
+# The CDNOW sample the BG/NBD test checks against ships in the Lifetimes wheel on PyPI (data only:
+# the wheel is downloaded, never installed).
+$(CKG_HOME)/reference/.done: $(VENV)/.installed
+	mkdir -p $(CKG_HOME)/reference
+	$(BIN)/pip download -q --no-deps -d $(CKG_HOME)/reference "lifetimes==0.11.3"
 	touch $@
 
 demo: setup ## start Neo4j, generate + load sample data, derive tags, serve GraphQL

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import data_commands, db_commands
+from cli import data_commands, db_commands, tag_commands
 from cli.output import console, friendly_errors, quiet_driver_logs
 from graph.settings import get_settings
 
@@ -16,6 +16,8 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 data_commands.register(app)
+app.add_typer(tag_commands.app, name="tags")
+tag_commands.register_eval(app)
 
 
 @app.callback()

@@ -20,11 +20,12 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
 
-from graph.errors import AuthenticationFailed, DatabaseUnavailable
+from graph.errors import AuthenticationFailed, DatabaseUnavailable, QueryFailed
 from graph.queries import Query
 from graph.settings import Settings
 
@@ -115,6 +116,8 @@ class Database:
             ) from exc
         except ConfigurationError as exc:
             raise DatabaseUnavailable(f"cannot connect to {uri}: {exc}") from exc
+        except Neo4jError as exc:
+            raise QueryFailed(f"Neo4j refused a query ({exc.code}): {exc.message}") from exc
 
     def ping(self) -> None:
         """Raise :class:`DatabaseUnavailable` or :class:`AuthenticationFailed` unless Neo4j answers."""

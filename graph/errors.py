@@ -19,6 +19,10 @@ class AuthenticationFailed(CkgError):
     """Neo4j refused the configured user or password."""
 
 
+class QueryFailed(CkgError):
+    """Neo4j refused a query (constraint violated, procedure failed, memory limit...)."""
+
+
 class LocalServerError(CkgError):
     """The local Neo4j server cannot be assembled, started or stopped."""
 

@@ -45,18 +45,19 @@ CHANNELS: dict[str, tuple[str, str, float]] = {
 DEVICES = ["mobile", "desktop", "tablet"]
 DEVICE_WEIGHTS = [0.62, 0.31, 0.07]
 
-# top category -> (gender target, price median in USD, mid-level names)
+# top category -> (gender target, price median in USD, mid-level names). Only fashion is targeted
+# at a gender, so "shopping gender" is read from fashion purchases.
 TOP_CATEGORIES: dict[str, tuple[str, float, list[str]]] = {
     "Baby & Maternity": ("U", 28.0, ["Maternity", "Baby Care", "Nursery", "Feeding"]),
     "Women's Fashion": ("F", 45.0, ["Dresses", "Shoes", "Bags", "Jewellery"]),
     "Men's Fashion": ("M", 50.0, ["Shirts", "Shoes", "Watches", "Outerwear"]),
     "Electronics": ("U", 120.0, ["Phones", "Audio", "Computers", "Cameras"]),
     "Home & Kitchen": ("U", 40.0, ["Cookware", "Bedding", "Decor", "Storage"]),
-    "Beauty & Health": ("F", 22.0, ["Skincare", "Makeup", "Fragrance", "Vitamins"]),
+    "Beauty & Health": ("U", 22.0, ["Skincare", "Makeup", "Fragrance", "Vitamins"]),
     "Sports & Outdoors": ("U", 55.0, ["Fitness", "Camping", "Cycling", "Running"]),
     "Toys & Games": ("U", 25.0, ["Puzzles", "Building Sets", "Dolls", "Board Games"]),
     "Pet Supplies": ("U", 20.0, ["Dog", "Cat", "Aquarium", "Small Pets"]),
-    "Automotive": ("M", 60.0, ["Car Care", "Tools", "Electronics", "Interior"]),
+    "Automotive": ("U", 60.0, ["Car Care", "Tools", "Electronics", "Interior"]),
     "Books & Media": ("U", 15.0, ["Fiction", "Non-fiction", "Comics", "Music"]),
     "Office & Industrial": ("U", 80.0, ["Stationery", "Packaging", "Safety", "Machinery"]),
 }

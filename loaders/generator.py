@@ -330,7 +330,7 @@ class Generator:
             self.w.row("referrals.csv", [rng.choice(block), cid, iso(reg)])
             self.rels["REFERRED"] += 1
         # Shares by this customer reaching members of the community (and rarely outside it).
-        for _ in range(rng.choice([1, 2, 2, 3])):
+        for _ in range(rng.choice([2, 2, 3, 4])):
             sid = f"s{self.ids:08d}"
             self.ids += 1
             p = rng.choice(self.products)
@@ -339,7 +339,7 @@ class Generator:
             self.nodes["SocialShare"] += 1
             self.rels["SHARED"] += 1
             self.rels["OF"] += 1
-            reached = set(rng.sample(block, min(len(block), rng.randint(1, 3))))
+            reached = set(rng.sample(block, min(len(block), rng.randint(2, 5))))
             if recent and rng.random() < 0.04:
                 reached.add(rng.choice(rng.choice(recent)))
             for target in sorted(reached):

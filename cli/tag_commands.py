@@ -1,0 +1,135 @@
+"""``ckg tags ...`` and ``ckg eval``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli.output import console, err_console, friendly_errors
+from graph.db import open_database
+from graph.evaluation import evaluate
+from graph.settings import get_settings
+from graph.tags.catalogue import FAMILIES
+from graph.tags.docs import catalogue_markdown
+from graph.tags.explain import explain as explain_tag
+from graph.tags.explain import tags_in_use
+from graph.tags.refresh import Observer, refresh
+
+app = typer.Typer(help="The tag catalogue: list, refresh, explain.", no_args_is_help=True)
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "tags.md"
+
+
+class StageProgress(Observer):
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.current: TaskID | None = None
+
+    def start(self, name: str, total: int) -> None:
+        if self.current is not None:
+            self.progress.update(self.current, completed=1, total=1)
+        self.current = self.progress.add_task(name, total=None)
+
+    def advance(self, name: str, done: int) -> None:
+        if self.current is not None:
+            self.progress.update(self.current, description=f"{name} (chunk {done})")
+
+
+@app.command("list")
+@friendly_errors
+def list_() -> None:
+    """Every tag family: dimension, what it expands over, how it is derived."""
+    table = Table(show_edge=False)
+    for col in ("family", "dimension", "expands over", "derivation", "sensitive"):
+        table.add_column(col)
+    for f in FAMILIES:
+        table.add_row(f.name, f.dimension, f.expands_over or "-", f.derivation, "yes" if f.sensitive else "")
+    console.print(table)
+    console.print(f"{len(FAMILIES)} families; `ckg tags stats` counts the tags in use.")
+
+
+@app.command()
+@friendly_errors
+def docs(check: bool = typer.Option(False, help="Exit 1 if docs/tags.md is out of date.")) -> None:
+    """Write docs/tags.md from the catalogue."""
+    text = catalogue_markdown()
+    if check:
+        if not DOCS.exists() or DOCS.read_text() != text:
+            raise typer.Exit(1)
+        return
+    DOCS.write_text(text)
+    console.print(f"wrote {DOCS}")
+
+
+@app.command()
+@friendly_errors
+def stats() -> None:
+    """Distinct tags in use per dimension."""
+    with open_database(get_settings()) as db:
+        rows = tags_in_use(db)
+    table = Table(show_edge=False)
+    for col in ("dimension", "distinct tags", "assignments"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["dimension"], str(r["tags"]), str(r["assignments"]))
+    console.print(table)
+    console.print(f"{sum(r['tags'] for r in rows)} distinct tags in use")
+
+
+@app.command("refresh")
+@friendly_errors
+def refresh_(
+    only: list[str] = typer.Option(None, "--only", help="Refresh only these families (repeatable)."),
+    customers: str = typer.Option(None, help="Comma-separated customer ids: incremental refresh."),
+    engine: str = typer.Option("auto", help="Graph algorithm engine: auto, gds or networkx."),
+    as_of: str = typer.Option(None, help="Time the tags are computed as of (default: newest data)."),
+) -> None:
+    """Derive tags (all families, or --only some), for everyone or --customers a,b,c."""
+    ids = [c.strip() for c in customers.split(",") if c.strip()] if customers else None
+    with open_database(get_settings()) as db, Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                                        TimeElapsedColumn(), console=err_console) as progress:
+        result = refresh(db, only=only or None, customers=ids, engine=engine, as_of=as_of,
+                         observer=StageProgress(progress))
+    table = Table(title=f"tags refreshed as of {result.as_of} (engine: {result.engine})", show_edge=False)
+    for col in ("stage", "rows", "seconds"):
+        table.add_column(col, justify="right" if col != "stage" else "left")
+    for s in result.stages:
+        table.add_row(s.name, str(s.rows), f"{s.seconds:.2f}")
+    console.print(table)
+    console.print(f"total {result.seconds:.1f}s")
+
+
+@app.command()
+@friendly_errors
+def explain(subject: str = typer.Argument(..., help="Customer (or enterprise) id."),
+            tag: str = typer.Argument(..., help="Tag name, e.g. 'high_value' or 'interest:...'.")) -> None:
+    """Print the evidence behind a tag: the orders, events, neighbours or community that produced it."""
+    with open_database(get_settings()) as db:
+        info = explain_tag(db, subject, tag)
+    console.print(f"[bold]{info['tag']}[/] on {subject} ({info['dimension']})", highlight=False)
+    console.print(f"  {info['description']}", highlight=False)
+    console.print(f"  weight {info['weight']:.3f}, confidence {info['confidence']:.2f}, computed "
+                  f"{info['computedAt']} by {info['source']}", highlight=False)
+    console.print(f"  weight rule: {info['weightRule']}", highlight=False)
+    for line in info["evidence"] or []:
+        console.print(f"  - {line}", highlight=False, markup=False)
+
+
+def register_eval(root: typer.Typer) -> None:
+    @root.command("eval")
+    @friendly_errors
+    def eval_(directory: Path = typer.Argument(..., help="A dataset made by `ckg generate` (with truth/).")) -> None:
+        """Compare the graph's tags with the dataset's planted truth."""
+        with open_database(get_settings()) as db:
+            metrics = evaluate(db, directory)
+        table = Table(title="accuracy against planted truth", show_edge=False)
+        for col in ("metric", "value", "target", "over"):
+            table.add_column(col, justify="left" if col == "metric" else "right")
+        for m in metrics:
+            mark = "" if m.passed is None else (" ok" if m.passed else " MISSED")
+            table.add_row(m.name, f"{m.value:.3f}", f">= {m.target}{mark}" if m.target else "-", str(m.n))
+        console.print(table)
+        if any(m.passed is False for m in metrics):
+            raise typer.Exit(1)

@@ -1,0 +1,2 @@
+MATCH (k:Community {kind: $kind})
+DETACH DELETE k

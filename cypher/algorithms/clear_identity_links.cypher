@@ -1,0 +1,2 @@
+MATCH (:Customer)-[s:SAME_PERSON_AS]->(:Customer)
+DELETE s

@@ -1,0 +1,2 @@
+MATCH (:Customer)-[s:SIMILAR_TO]->(:Customer)
+CALL (s) { DELETE s } IN TRANSACTIONS OF 20000 ROWS

@@ -1,0 +1,3 @@
+CALL gds.wcc.stream($graph)
+YIELD nodeId, componentId
+RETURN gds.util.asNode(nodeId).customerId AS id, componentId AS component

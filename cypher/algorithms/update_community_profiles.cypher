@@ -1,0 +1,11 @@
+// Size and dominant interests of each community of a kind.
+MATCH (k:Community {kind: $kind})<-[:MEMBER_OF]-(c:Customer)
+WITH k, count(c) AS size, collect(c) AS members
+CALL (members) {
+  UNWIND members AS m
+  MATCH (m)-[h:HAS_TAG]->(t:Tag {family: 'purchase_category'})
+  WITH t.name AS tag, sum(h.weight) AS w ORDER BY w DESC LIMIT 3
+  RETURN collect(substring(tag, 18)) AS interests
+}
+SET k.size = size, k.dominantInterests = interests
+RETURN count(k) AS communities

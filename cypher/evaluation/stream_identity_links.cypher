@@ -1,0 +1,2 @@
+MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer)
+RETURN a.customerId AS id, b.customerId AS canonical

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (:Enterprise {enterpriseId: id})-[h:HAS_TAG]->(:Tag {family: $family})
+DELETE h

@@ -1,0 +1,1 @@
+"""Graph algorithms behind tags: a GDS engine (production) and a networkx engine (reference)."""

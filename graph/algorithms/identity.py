@@ -1,0 +1,33 @@
+"""Identity resolution: weakly connected components over shared email, phone or device."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from graph.algorithms.engine import Engine
+from graph.algorithms.gds import projected
+from graph.db import Database
+from graph.queries import queries
+
+
+def identity_edges(db: Database) -> list[tuple[str, str, str]]:
+    return [(r["source"], r["target"], r["via"]) for r in db.read(queries.algorithms.stream_identity_edges)]
+
+
+def components(db: Database, engine: Engine) -> dict[str, list[str]]:
+    """Canonical record (smallest id) -> all records of that person, for persons with 2+ records."""
+    member_of: dict[str, int | str] = {}
+    if engine == "gds":
+        with projected(db, queries.algorithms.project_identity) as name:
+            member_of = {r["id"]: int(r["component"]) for r in db.read(queries.algorithms.stream_wcc, graph=name)}
+    else:
+        g = nx.Graph()
+        g.add_edges_from((a, b) for a, b, _ in identity_edges(db))
+        for i, comp in enumerate(nx.connected_components(g)):
+            member_of.update({node: i for node in comp})
+    groups: dict[int | str, list[str]] = defaultdict(list)
+    for node, comp in member_of.items():
+        groups[comp].append(node)
+    return {min(m): sorted(m) for m in groups.values() if len(m) > 1}

@@ -1,0 +1,127 @@
+"""Tags on a small seeded dataset: accuracy against planted truth, provenance, consent, engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.algorithms import identity, social
+from graph.db import Database
+from graph.errors import NotFound
+from graph.evaluation import adjusted_rand_index, evaluate
+from graph.maintenance import delete_all_data
+from graph.queries import Query
+from graph.tags.explain import explain, tags_in_use
+from graph.tags.refresh import refresh
+from loaders.generator import generate
+from loaders.load import load_dataset
+
+
+def q(text: str) -> Query:
+    return Query("test/inline", text)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tags") / "d"
+    generate(1500, 21, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tagged(session_db: Database, dataset: Path) -> Iterator[Database]:
+    """Loaded and refreshed once for the module; tests that change data touch their own customers."""
+    delete_all_data(session_db)
+    assert load_dataset(session_db, dataset).ok
+    refresh(session_db)
+    yield session_db
+
+
+def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> None:
+    metrics = {m.name: m.value for m in evaluate(tagged, dataset)}
+    assert metrics["social communities ARI"] >= 0.9
+    assert metrics["identity F1"] >= 0.95
+    assert metrics["life-stage recall"] >= 0.8
+    assert metrics["B2B potential Spearman"] >= 0.5
+
+
+def test_every_tag_has_weight_confidence_time_source_and_evidence(tagged: Database) -> None:
+    bad = tagged.read(q("""
+        MATCH ()-[h:HAS_TAG]->(t:Tag)
+        WHERE NOT (0.0 <= h.weight <= 1.0) OR h.confidence IS NULL OR h.computedAt IS NULL
+           OR h.source IS NULL OR size(h.evidence) = 0 OR t.dimension IS NULL
+        RETURN t.name AS tag, h.weight AS w LIMIT 5"""))
+    assert bad == []
+    assert sum(r["tags"] for r in tags_in_use(tagged)) >= 300
+
+
+def test_sensitive_tags_only_with_granted_consent(tagged: Database) -> None:
+    rows = tagged.read(q("""
+        MATCH (c:Customer)-[:HAS_TAG]->(t:Tag {sensitive: true})
+        RETURN c.customerId AS id,
+               EXISTS { (c)-[:GAVE]->(:Consent {purpose: 'sensitive_inference', granted: true}) } AS ok"""))
+    assert rows, "the dataset should produce some life-stage tags"
+    assert all(r["ok"] for r in rows)
+    victim = rows[0]["id"]
+    tagged.write(q("MATCH (:Customer {customerId: $id})-[:GAVE]->(k:Consent {purpose: 'sensitive_inference'}) "
+                   "SET k.granted = false"), id=victim)
+    refresh(tagged, customers=[victim])
+    left = tagged.read(q("MATCH (:Customer {customerId: $id})-[:HAS_TAG]->(t:Tag {sensitive: true}) "
+                         "RETURN t.name AS n"), id=victim)
+    assert left == []
+
+
+def test_incremental_refresh_adds_new_interest_and_leaves_others_alone(tagged: Database) -> None:
+    before = tagged.read(q("MATCH (c:Customer {customerId: 'c0000005'})-[h:HAS_TAG]->() "
+                           "RETURN max(h.computedAt) AS t"))[0]["t"]
+    target = tagged.read(q("""
+        MATCH (leaf:Category) WHERE NOT ()-[:SUBCATEGORY_OF]->(leaf)
+          AND NOT EXISTS { (:Customer {customerId: 'c0000001'})-[:HAS_TAG]->(:Tag {name: 'interest:' + leaf.name}) }
+        MATCH (p:Product)-[:IN_CATEGORY]->(leaf)
+        RETURN p.sku AS sku LIMIT 1"""))[0]["sku"]
+    tagged.write(q("""
+        MATCH (c:Customer {customerId: 'c0000001'}), (p:Product {sku: $sku})
+        UNWIND range(1, 4) AS i
+        CREATE (c)-[:ADDED_TO_CART {eventId: 'new-' + toString(i), at: datetime('2026-10-30T10:00:00Z')}]->(p)"""),
+                   sku=target)
+    result = refresh(tagged, customers=["c0000001"], as_of="2026-10-31T23:00:00Z")
+    assert {s.name for s in result.stages} >= {"interest", "activity_30d"}
+    leaf = tagged.read(q("MATCH (:Product {sku: $sku})-[:IN_CATEGORY]->(l)-[:SUBCATEGORY_OF*]->(t) "
+                         "WHERE NOT (t)-[:SUBCATEGORY_OF]->() RETURN t.name + ' > ' + l.name AS n"), sku=target)[0]["n"]
+    info = explain(tagged, "c0000001", f"interest:{leaf}")
+    assert "ADDED_TO_CART x4" in info["evidence"]
+    after = tagged.read(q("MATCH (c:Customer {customerId: 'c0000005'})-[h:HAS_TAG]->() "
+                          "RETURN max(h.computedAt) AS t"))[0]["t"]
+    assert after == before
+
+
+def test_explain_missing_tag_is_not_found(tagged: Database) -> None:
+    with pytest.raises(NotFound):
+        explain(tagged, "c0000001", "high_value_nonexistent")
+    with pytest.raises(NotFound):
+        explain(tagged, "nobody", "high_value")
+
+
+def test_gds_and_networkx_agree(tagged: Database) -> None:
+    gds_comm = social.communities(tagged, "gds")
+    nx_comm = social.communities(tagged, "networkx")
+    ids = sorted(gds_comm)
+    assert adjusted_rand_index([gds_comm[i] for i in ids], [nx_comm.get(i, -1) for i in ids]) >= 0.8
+    assert identity.components(tagged, "gds") == identity.components(tagged, "networkx")
+    gds_rank = social.influence(tagged, "gds")
+    nx_rank = social.influence(tagged, "networkx")
+    top_gds = set(sorted(gds_rank, key=lambda k: -gds_rank[k])[:20])
+    top_nx = set(sorted(nx_rank, key=lambda k: -nx_rank[k])[:20])
+    assert len(top_gds & top_nx) >= 15
+
+
+def test_refresh_twice_is_stable(tagged: Database) -> None:
+    count = q("MATCH (c)-[h:HAS_TAG]->(t) RETURN count(h) AS n, sum(h.weight) AS w")
+    refresh(tagged)
+    first = tagged.read(count)[0]
+    refresh(tagged)
+    second = tagged.read(count)[0]
+    assert second["n"] == first["n"]
+    assert second["w"] == pytest.approx(first["w"])
