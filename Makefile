@@ -9,7 +9,7 @@ DEMO_CUSTOMERS ?= 20000
 DEMO_SEED ?= 7
 DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 
-.PHONY: setup demo test lint bench bench-load neo4j-start neo4j-stop clean
+.PHONY: setup demo test lint bench bench-load bench-tags clean
 
 setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done ## venv, Neo4j, reference data
 
@@ -48,10 +48,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: bench-load
+bench: bench-load bench-tags ## every benchmark; each rewrites its section of bench/RESULTS.md
 
 bench-load: setup
 	$(BIN)/python -m bench load
+
+bench-tags: setup
+	$(BIN)/python -m bench tags
 
 clean:
 	-$(BIN)/ckg db stop

@@ -90,10 +90,19 @@ class Refresher:
     def __init__(self, db: Database, *, engine: str = "auto", as_of: str | None = None,
                  observer: Observer | None = None) -> None:
         self.db = db
-        self.engine: Engine = choose(db, engine)
+        self._wanted_engine = engine
+        self._engine: Engine | None = None
         self.now = as_of or data_end(db)
         self.observer = observer or Observer()
-        self.result = RefreshResult(self.now, self.engine)
+        self.result = RefreshResult(self.now, "networkx" if engine == "networkx" else "gds")
+
+    @property
+    def engine(self) -> Engine:
+        """Chosen on first use, so an incremental refresh (no algorithms) skips the check."""
+        if self._engine is None:
+            self._engine = choose(self.db, self._wanted_engine)
+            self.result.engine = self._engine
+        return self._engine
 
     # ------------------------------------------------------------------ entry points
     def run(self, only: Iterable[str] | None = None, customers: Sequence[str] | None = None) -> RefreshResult:
@@ -103,18 +112,43 @@ class Refresher:
                 family(name)
             except KeyError:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
+        if customers is not None:
+            return self._incremental([f for f in FAMILIES if f.name in wanted], list(customers))
         for f in FAMILIES:
             if f.name not in wanted:
                 continue
-            if customers is not None and (f.applies_to != "Customer" or f.refresh != "incremental"):
-                continue  # population-level families refresh with the full run
             started = time.perf_counter()
             rows = self._family(f, customers)
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
-        if customers is None and (not only or "social_community" in wanted):
+        if not only or "social_community" in wanted:
             started = time.perf_counter()
             n = self._similarity()
             self.result.stages.append(Stage("similar_customers", time.perf_counter() - started, n))
+        return self.result
+
+    def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:
+        """A few customers after new events: every incremental Cypher family in one transaction.
+
+        Population-level families (RFM quintiles, communities, propensity) wait for a full refresh.
+        """
+        chosen = [f for f in families if f.applies_to == "Customer" and f.refresh == "incremental" and f.query_name]
+        prepared = [(f, queries.get(f.query_name or ""),
+                     {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)})
+                    for f in chosen]
+        clear, write = queries.tags.clear_customer_family, queries.tags.write_customer_tags
+
+        def work(tx: TxRunner) -> list[Stage]:
+            stages = []
+            for f, derive, params in prepared:
+                started = time.perf_counter()
+                tx.run(clear, ids=ids, family=f.name)
+                rows = tx.run(derive, ids=ids, **params)
+                if rows:
+                    tx.run(write, rows=rows, **params)
+                stages.append(Stage(f.name, time.perf_counter() - started, len(rows)))
+            return stages
+
+        self.result.stages.extend(self.db.write_tx(work))
         return self.result
 
     def _family(self, f: TagFamily, customers: Sequence[str] | None) -> int:
