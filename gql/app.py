@@ -1,11 +1,14 @@
-"""The Starlette application: ``/graphql`` (with GraphiQL) and ``/healthz``.
+"""The Starlette application: ``/graphql`` (GraphiQL on GET from a browser) and ``/healthz``.
 
-The lifespan owns the one driver of the process and hands it to handlers through
-``app.state``. The driver reconnects by itself, so the API recovers when Neo4j restarts.
+The lifespan owns the one driver of the process and hands it to handlers through ``app.state``.
+The driver reconnects by itself, so the API recovers when Neo4j restarts. Every GraphQL request
+needs ``Authorization: Bearer <token>`` (``ckg token create``); the GraphiQL page itself holds no
+data and opens without one.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,22 +17,81 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from gql.context import Context
-from gql.schema import schema
+from gql.ide import graphiql_html
+from gql.schema import build_schema
+from graph.auth import Role, TokenCache
 from graph.db import Database
 from graph.errors import CkgError
 from graph.settings import Settings, get_settings
 
 log = logging.getLogger("ckg.api")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+_role: contextvars.ContextVar[Role] = contextvars.ContextVar("ckg_role")
+_media: contextvars.ContextVar[str] = contextvars.ContextVar("ckg_media", default="application/json")
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message}]}, status_code=401,
+                        headers={"WWW-Authenticate": 'Bearer realm="ckg"'})
 
 
 class CkgGraphQL(GraphQL[Context, None]):
-    async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
-        return Context(request=request, db=request.app.state.db)
+    """Strawberry's ASGI app plus bearer-token auth and GraphQL-over-HTTP media types."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ide = graphiql_html()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await Response(status_code=404)(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if request.method == "GET" and "text/html" in request.headers.get("accept", "") \
+                and "query" not in request.query_params:
+            await HTMLResponse(self._ide)(scope, receive, send)
+            return
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            await _unauthorized("missing bearer token: send Authorization: Bearer <token>")(scope, receive, send)
+            return
+        try:
+            role = await run_in_threadpool(request.app.state.tokens.role, token.strip())
+        except CkgError as exc:
+            await JSONResponse({"errors": [{"message": str(exc)}]}, status_code=503)(scope, receive, send)
+            return
+        if role is None:
+            await _unauthorized("invalid or revoked token")(scope, receive, send)
+            return
+        media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
+        role_token, media_token = _role.set(role), _media.set(media)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            _role.reset(role_token)
+            _media.reset(media_token)
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        return Context(request=request, db=request.app.state.db, role=_role.get())
+
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media = _media.get()
+        response.headers["content-type"] = media
+        # GraphQL over HTTP: with the graphql-response media type, a request that never ran
+        # (no data at all, e.g. a validation error) is a 400.
+        if media == GRAPHQL_RESPONSE and isinstance(response_data, dict) and response_data.get("data") is None \
+                and response_data.get("errors") and response.status_code == 200:
+            response.status_code = 400
+        return response
 
 
 async def healthz(request: Request) -> Response:
@@ -48,12 +110,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings)
+        app.state.tokens = TokenCache(app.state.db)
         try:
             yield
         finally:
             app.state.db.close()
 
-    graphql_app = CkgGraphQL(schema, graphql_ide="graphiql")
+    schema = build_schema(production=settings.production, introspection=settings.introspection)
+    graphql_app = CkgGraphQL(schema, graphql_ide=None)
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

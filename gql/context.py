@@ -1,11 +1,14 @@
-"""Per-request context handed to every resolver."""
+"""Per-request context: the database, the caller's role and this request's DataLoaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 
+from gql.loaders import Loaders
+from graph.auth import CAN_READ_PII, CAN_READ_SENSITIVE, Role
 from graph.db import Database
 
 
@@ -13,3 +16,17 @@ from graph.db import Database
 class Context:
     request: Request
     db: Database
+    role: Role
+    loaders: Loaders = field(init=False)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db, include_sensitive=self.can_read_sensitive)
+
+    @property
+    def can_read_pii(self) -> bool:
+        return self.role in CAN_READ_PII
+
+    @property
+    def can_read_sensitive(self) -> bool:
+        return self.role in CAN_READ_SENSITIVE

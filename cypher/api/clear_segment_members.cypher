@@ -1,0 +1,2 @@
+MATCH (:Segment {name: $name})<-[r:IN_SEGMENT]-()
+DELETE r

@@ -1,0 +1,3 @@
+MATCH (t:ApiToken {tokenHash: $hash})
+WHERE t.revokedAt IS NULL
+RETURN t.role AS role, t.name AS name

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (c:Customer {customerId: id})
+RETURN id

@@ -1,0 +1,2 @@
+MERGE (s:Segment {name: $name})
+SET s.rule = $rule, s.computedAt = datetime()

@@ -1,0 +1,51 @@
+"""DataLoaders, created per request: N customers cost one query per field, not N."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+
+from graph import customers, enterprises
+from graph.db import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _loader(fn: Callable[[list[K]], Sequence[V]]) -> DataLoader[K, V]:
+    async def load(keys: list[K]) -> list[V]:
+        return list(await run_in_threadpool(fn, keys))
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self, db: Database, include_sensitive: bool) -> None:
+        self.customer: DataLoader[str, dict[str, Any] | None] = _loader(
+            lambda ids: customers.customers_by_id(db, ids))
+        self.tags: DataLoader[str, list[dict[str, Any]]] = _loader(
+            lambda ids: customers.tags_by_customer(db, ids, include_sensitive))
+        self.communities: DataLoader[str, list[dict[str, Any]]] = _loader(
+            lambda ids: customers.communities_by_customer(db, ids))
+        self.enterprise: DataLoader[str, dict[str, Any] | None] = _loader(
+            lambda ids: enterprises.enterprises_by_id(db, ids))
+        self.enterprise_tags: DataLoader[str, list[dict[str, Any]]] = _loader(
+            lambda ids: enterprises.tags_by_enterprise(db, ids))
+        self._similar: dict[int, DataLoader[str, list[dict[str, Any]]]] = {}
+        self._orders: dict[tuple[int, int], DataLoader[str, dict[str, Any]]] = {}
+        self._db = db
+
+    def similar(self, first: int) -> DataLoader[str, list[dict[str, Any]]]:
+        """One loader per page size, so a page of customers asking the same ``first`` shares a query."""
+        if first not in self._similar:
+            self._similar[first] = _loader(lambda ids: customers.similar_by_customer(self._db, ids, first))
+        return self._similar[first]
+
+    def orders(self, offset: int, first: int) -> DataLoader[str, dict[str, Any]]:
+        key = (offset, first)
+        if key not in self._orders:
+            self._orders[key] = _loader(lambda ids: customers.orders_by_customer(self._db, ids, offset, first))
+        return self._orders[key]

@@ -1,0 +1,187 @@
+"""Resolvers: a line or two each, calling :mod:`graph` off the event loop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from strawberry.types import Info
+
+from gql import types as t
+from graph import customers, enterprises, recommend, reports, segments
+from graph import events as event_store
+from graph.errors import NotFound
+from graph.portrait import assemble
+from graph.queries import queries
+from graph.tags.catalogue import FAMILIES
+from graph.tags.explain import explain
+from graph.tags.refresh import data_end, refresh
+
+
+async def customer_connection(info: Info, flt: dict[str, Any], first: int, after: str | None
+                              ) -> t.CustomerConnection:
+    t.check_first(first)
+    db = info.context.db
+    ids, more, total = await run_in_threadpool(
+        customers.customer_page, db, customers.CustomerFilter(**flt), first, t.decode_cursor("customer", after),
+        info.context.can_read_sensitive)
+    rows = await info.context.loaders.customer.load_many(ids)
+    edges = [t.CustomerEdge(node=t.Customer.of(r), cursor=t.encode_cursor("customer", r["id"]))
+             for r in rows if r is not None]
+    end = edges[-1].cursor if edges else None
+    info_ = t.PageInfo(has_next_page=more, end_cursor=end)
+    return t.CustomerConnection(edges=edges, total_count=total, page_info=info_)
+
+
+async def customer(info: Info, id: strawberry.ID) -> t.Customer | None:
+    row = await info.context.loaders.customer.load(str(id))
+    return t.Customer.of(row) if row else None
+
+
+async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: int = 20,
+                     after: str | None = None) -> t.CustomerConnection:
+    flt = {} if filter is None else {"tag": filter.tag, "dimension": filter.dimension,
+                                     "min_weight": filter.min_weight, "country": filter.country,
+                                     "community": filter.community, "segment": filter.segment}
+    return await customer_connection(info, flt, first, after)
+
+
+async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
+    row = await info.context.loaders.enterprise.load(str(id))
+    return t.Enterprise.of(row) if row else None
+
+
+async def enterprises_(info: Info, first: int = 20, after: str | None = None, country: str | None = None,
+                       tag: str | None = None) -> t.EnterpriseConnection:
+    t.check_first(first)
+    ids, more, total = await run_in_threadpool(enterprises.enterprise_page, info.context.db, first,
+                                               t.decode_cursor("enterprise", after), country, tag)
+    rows = await info.context.loaders.enterprise.load_many(ids)
+    edges = [t.EnterpriseEdge(node=t.Enterprise.of(r), cursor=t.encode_cursor("enterprise", r["id"]))
+             for r in rows if r is not None]
+    return t.EnterpriseConnection(edges=edges, total_count=total,
+                                  page_info=t.PageInfo(has_next_page=more,
+                                                       end_cursor=edges[-1].cursor if edges else None))
+
+
+async def portrait(info: Info, customer_id: strawberry.ID) -> t.Portrait | None:
+    row = await info.context.loaders.customer.load(str(customer_id))
+    if row is None:
+        return None
+    tags = await info.context.loaders.tags.load(str(customer_id))
+    p = assemble(row, tags)
+    return t.Portrait(customer=t.Customer.of(row), p_alive=p.p_alive, expected_purchases_90d=p.expected_purchases_90d,
+                      dimensions=[t.PortraitDimension(name=d, tags=[t.Tag.of(x) for x in rows])
+                                  for d, rows in p.dimensions])
+
+
+async def tag_catalog(info: Info) -> t.TagCatalog:
+    rows = await run_in_threadpool(info.context.db.read, queries.api.list_tags_in_use,
+                                   includeSensitive=info.context.can_read_sensitive)
+    return t.TagCatalog(
+        families=[t.TagFamilyInfo(name=f.name, dimension=f.dimension, description=f.description,
+                                  derivation=f.derivation, sensitive=f.sensitive, expands_over=f.expands_over)
+                  for f in FAMILIES],
+        tags=[t.TagInUse(name=r["name"], family=r["family"], dimension=r["dimension"], description=r["description"],
+                         sensitive=bool(r["sensitive"]), holders=r["holders"]) for r in rows])
+
+
+async def community(info: Info, id: strawberry.ID, first: int = 50) -> t.CommunityDetail | None:
+    t.check_first(first)
+    rows = await run_in_threadpool(info.context.db.read, queries.api.get_community, id=str(id), first=first)
+    if not rows:
+        return None
+    r = rows[0]
+    return t.CommunityDetail(id=strawberry.ID(r["communityId"]), kind=r["kind"], size=r["size"],
+                             algorithm=r["algorithm"], dominant_interests=r["dominantInterests"] or [],
+                             computed_at=r["computedAt"], member_ids=[strawberry.ID(m) for m in r["members"]])
+
+
+async def recommendations(info: Info, customer_id: strawberry.ID, first: int = 10) -> list[t.Recommendation]:
+    t.check_first(first)
+    recs = await run_in_threadpool(recommend.recommend, info.context.db, str(customer_id), first)
+    return [t.Recommendation(sku=strawberry.ID(r.sku), name=r.name, price=r.price, score=r.score, reasons=r.reasons)
+            for r in recs]
+
+
+async def explain_tag(info: Info, customer_id: strawberry.ID, tag: str) -> t.ExplainResult:
+    try:
+        e = await run_in_threadpool(explain, info.context.db, str(customer_id), tag)
+    except NotFound as exc:
+        return t.NotFoundError(message=str(exc))
+    if e["sensitive"] and not info.context.can_read_sensitive:
+        return t.NotFoundError(message=f"{customer_id} does not carry the tag {tag!r}")
+    return t.TagExplanation(tag=e["tag"], dimension=e["dimension"], description=e["description"],
+                            weight=e["weight"], confidence=e["confidence"], computed_at=e["computedAt"],
+                            source=e["source"], derivation=e["derivation"], weight_rule=e["weightRule"],
+                            evidence=e["evidence"] or [])
+
+
+async def channel_quality(info: Info) -> list[t.ChannelQuality]:
+    rows = await run_in_threadpool(reports.channel_quality, info.context.db)
+    return [t.ChannelQuality(channel=r["channel"], name=r["name"], customers=r["customers"], buyer_rate=r["buyerRate"],
+                             repeat_rate=r["repeatRate"], spend_per_customer=r["spendPerCustomer"],
+                             mean_p_alive=r["meanPAlive"]) for r in rows]
+
+
+async def warehouse_demand(info: Info, days: int = 90, first: int = 50) -> list[t.DemandRow]:
+    t.check_first(first)
+    rows = await run_in_threadpool(reports.warehouse_demand, info.context.db, days, first)
+    return [t.DemandRow(country=r["country"], category=r["category"], warehouse=r["warehouse"], units=r["units"],
+                        revenue_usd=r["revenueUsd"]) for r in rows]
+
+
+async def segment(info: Info, name: str) -> t.Segment | None:
+    row = await run_in_threadpool(segments.get, info.context.db, name)
+    if row is None:
+        return None
+    return t.Segment(name=row["name"], rule=row["rule"], computed_at=row["computedAt"], size=row["size"])
+
+
+async def define_segment(info: Info, name: str, rule: str) -> t.SegmentResult:
+    try:
+        await run_in_threadpool(segments.define, info.context.db, name, rule)
+    except segments.RuleError as exc:
+        return t.InvalidRuleError(message=str(exc))
+    found = await segment(info, name)
+    assert found is not None
+    return found
+
+
+async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEventsResult:
+    for e in events:
+        try:
+            stamp = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+        except ValueError:
+            stamp = None
+        if stamp is None or stamp.tzinfo is None:
+            return t.UnknownEntitiesError(message=f"event {e.event_id}: 'at' must be ISO 8601 with a zone",
+                                          unknown_customers=[], unknown_products=[])
+        if (e.type == t.EventType.SEARCH) != (e.query is not None) or (e.type != t.EventType.SEARCH and not e.sku):
+            return t.UnknownEntitiesError(message=f"event {e.event_id}: search events need a query, others a sku",
+                                          unknown_customers=[], unknown_products=[])
+    batch = [event_store.Event(str(e.event_id), str(e.customer_id), e.type.value, e.at, e.sku and str(e.sku), e.query,
+                          e.device) for e in events]
+    done = await run_in_threadpool(event_store.record, info.context.db, batch)
+    if done.unknown_customers or done.unknown_products:
+        return t.UnknownEntitiesError(message="some events name customers or products that do not exist; "
+                                              "the others were stored",
+                                      unknown_customers=[strawberry.ID(x) for x in done.unknown_customers],
+                                      unknown_products=[strawberry.ID(x) for x in done.unknown_products])
+    ids = sorted({b.customer_id for b in batch})
+    now = await run_in_threadpool(data_end, info.context.db)
+    await run_in_threadpool(lambda: refresh(info.context.db, customers=ids, as_of=now))
+    return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
+
+
+async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshResult:
+    db = info.context.db
+    ids = [str(i) for i in customer_ids] if customer_ids else None
+    if ids:
+        missing = set(ids) - await run_in_threadpool(customers.existing_customers, db, ids)
+        if missing:
+            return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
+    result = await run_in_threadpool(lambda: refresh(db, customers=ids))
+    return t.TagsRefreshed(customers=len(ids) if ids else -1, families=len(result.stages), seconds=result.seconds)

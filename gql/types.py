@@ -1,0 +1,429 @@
+"""GraphQL types: thin adapters over the dicts and dataclasses :mod:`graph` returns."""
+
+from __future__ import annotations
+
+import base64
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from gql.permissions import CanReadPII
+from graph.errors import CkgError
+
+MAX_PAGE = 100
+
+
+class PageSizeError(CkgError):
+    """``first`` outside 1..100."""
+
+
+def check_first(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise PageSizeError(f"first must be between 1 and {MAX_PAGE}, got {first}")
+    return first
+
+
+def encode_cursor(kind: str, value: str) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
+
+
+def decode_cursor(kind: str, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise PageSizeError("malformed cursor") from None
+    prefix, _, value = text.partition(":")
+    if prefix != kind:
+        raise PageSizeError("cursor from another list")
+    return value
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Tag:
+    name: str
+    dimension: str
+    weight: float
+    confidence: float | None
+    computed_at: str | None
+    description: str | None
+    source: str | None
+    sensitive: bool
+
+    @staticmethod
+    def of(row: dict[str, Any]) -> Tag:
+        return Tag(name=row["name"], dimension=row["dimension"], weight=row["weight"],
+                   confidence=row.get("confidence"), computed_at=row.get("computedAt"),
+                   description=row.get("description"), source=row.get("source"),
+                   sensitive=bool(row.get("sensitive")))
+
+
+@strawberry.type
+class Community:
+    id: strawberry.ID
+    kind: str
+    size: int | None
+    algorithm: str | None
+    dominant_interests: list[str]
+
+    @staticmethod
+    def of(row: dict[str, Any]) -> Community:
+        return Community(id=strawberry.ID(row["communityId"]), kind=row["kind"], size=row.get("size"),
+                         algorithm=row.get("algorithm"), dominant_interests=row.get("dominantInterests") or [])
+
+
+@strawberry.type
+class Order:
+    order_id: strawberry.ID
+    placed_at: str
+    total: float
+    currency: str
+    total_usd: float
+    status: str
+    promo: bool | None
+
+
+@strawberry.type
+class OrderEdge:
+    node: Order
+    cursor: str
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class SimilarCustomer:
+    score: float
+    customer: Annotated[Customer, strawberry.lazy("gql.types")]
+
+
+@strawberry.type
+class Customer:
+    id: strawberry.ID
+    country: str | None
+    city: str | None
+    p_alive: float | None
+    expected_purchases_90d: float | None
+    _row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
+    def name(self) -> str | None:
+        return self._row.get("name")
+
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
+    def email(self) -> str | None:
+        return self._row.get("email")
+
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
+    def phone(self) -> str | None:
+        return self._row.get("phone")
+
+    @strawberry.field(description="Tags, optionally of one dimension; sensitive tags only for admins.")
+    async def tags(self, info: Info, dimension: str | None = None) -> list[Tag]:
+        rows = await info.context.loaders.tags.load(str(self.id))
+        return [Tag.of(r) for r in rows if dimension is None or r["dimension"] == dimension]
+
+    @strawberry.field(description="The customer's social community, if any.")
+    async def community(self, info: Info) -> Community | None:
+        rows = await info.context.loaders.communities.load(str(self.id))
+        social = [r for r in rows if r["kind"] == "social"]
+        return Community.of(social[0]) if social else None
+
+    @strawberry.field
+    async def similar_customers(self, info: Info, first: int = 5) -> list[SimilarCustomer]:
+        check_first(first)
+        rows = await info.context.loaders.similar(first).load(str(self.id))
+        found = await info.context.loaders.customer.load_many([r["other"] for r in rows])
+        return [SimilarCustomer(score=r["score"], customer=Customer.of(c))
+                for r, c in zip(rows, found, strict=True) if c is not None]
+
+    @strawberry.field
+    async def orders(self, info: Info, first: int = 10, after: str | None = None) -> OrderConnection:
+        check_first(first)
+        offset = int(decode_cursor("order", after) or -1) + 1
+        res = await info.context.loaders.orders(offset, first).load(str(self.id))
+        page = res["page"]
+        edges = [OrderEdge(node=Order(order_id=strawberry.ID(o["orderId"]), placed_at=o["placedAt"],
+                                      total=o["total"], currency=o["currency"], total_usd=o["totalUsd"],
+                                      status=o["status"], promo=o.get("promo")),
+                           cursor=encode_cursor("order", str(offset + i))) for i, o in enumerate(page)]
+        return OrderConnection(edges=edges, total_count=res["total"],
+                               page_info=PageInfo(has_next_page=offset + len(page) < res["total"],
+                                                  end_cursor=edges[-1].cursor if edges else None))
+
+    @staticmethod
+    def of(row: dict[str, Any]) -> Customer:
+        return Customer(id=strawberry.ID(row["id"]), country=row.get("country"), city=row.get("city"),
+                        p_alive=row.get("pAlive"), expected_purchases_90d=row.get("expected90d"), _row=row)
+
+
+@strawberry.type
+class CustomerEdge:
+    node: Customer
+    cursor: str
+
+
+@strawberry.type
+class CustomerConnection:
+    edges: list[CustomerEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class CustomerFilter:
+    tag: str | None = None
+    dimension: str | None = None
+    min_weight: float = 0.0
+    country: str | None = None
+    community: str | None = None
+    segment: str | None = None
+
+
+@strawberry.type
+class Contact:
+    contact_id: strawberry.ID
+    title: str | None
+    _row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(permission_classes=[CanReadPII])
+    def name(self) -> str | None:
+        return self._row.get("name")
+
+    @strawberry.field(permission_classes=[CanReadPII])
+    def email(self) -> str | None:
+        return self._row.get("email")
+
+    @strawberry.field(permission_classes=[CanReadPII])
+    def phone(self) -> str | None:
+        return self._row.get("phone")
+
+
+@strawberry.type
+class PurchasingPotential:
+    score: float
+    rank: int
+
+
+@strawberry.type
+class Enterprise:
+    id: strawberry.ID
+    name: str
+    country: str | None
+    industry: str | None
+    size: int | None
+    revenue_band: str | None
+    contacts: list[Contact]
+    purchasing_potential: PurchasingPotential | None
+
+    @strawberry.field
+    async def tags(self, info: Info, dimension: str | None = None) -> list[Tag]:
+        rows = await info.context.loaders.enterprise_tags.load(str(self.id))
+        return [Tag.of(r) for r in rows if dimension is None or r["dimension"] == dimension]
+
+    @staticmethod
+    def of(row: dict[str, Any]) -> Enterprise:
+        potential = None
+        if row.get("potentialScore") is not None:
+            potential = PurchasingPotential(score=row["potentialScore"], rank=row["potentialRank"])
+        return Enterprise(id=strawberry.ID(row["id"]), name=row["name"], country=row.get("country"),
+                          industry=row.get("industry"), size=row.get("size"), revenue_band=row.get("revenueBand"),
+                          contacts=[Contact(contact_id=strawberry.ID(c["contactId"]), title=c.get("title"), _row=c)
+                                    for c in row.get("contacts") or []],
+                          purchasing_potential=potential)
+
+
+@strawberry.type
+class EnterpriseEdge:
+    node: Enterprise
+    cursor: str
+
+
+@strawberry.type
+class EnterpriseConnection:
+    edges: list[EnterpriseEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class PortraitDimension:
+    name: str
+    tags: list[Tag]
+
+
+@strawberry.type
+class Portrait:
+    customer: Customer
+    dimensions: list[PortraitDimension]
+    p_alive: float | None = strawberry.field(description="BG/NBD probability the customer is still active.")
+    expected_purchases_90d: float | None = strawberry.field(description="BG/NBD expected purchases in 90 days.")
+
+
+@strawberry.type
+class TagFamilyInfo:
+    name: str
+    dimension: str
+    description: str
+    derivation: str
+    sensitive: bool
+    expands_over: str
+
+
+@strawberry.type
+class TagInUse:
+    name: str
+    family: str | None
+    dimension: str
+    description: str | None
+    sensitive: bool
+    holders: int
+
+
+@strawberry.type
+class TagCatalog:
+    families: list[TagFamilyInfo]
+    tags: list[TagInUse]
+
+
+@strawberry.type
+class CommunityDetail:
+    id: strawberry.ID
+    kind: str
+    size: int | None
+    algorithm: str | None
+    dominant_interests: list[str]
+    computed_at: str | None
+    member_ids: list[strawberry.ID]
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[Customer]:
+        rows = await info.context.loaders.customer.load_many([str(i) for i in self.member_ids])
+        return [Customer.of(r) for r in rows if r is not None]
+
+
+@strawberry.type
+class Recommendation:
+    sku: strawberry.ID
+    name: str
+    price: float
+    score: float
+    reasons: list[str]
+
+
+@strawberry.type
+class TagExplanation:
+    tag: str
+    dimension: str
+    description: str | None
+    weight: float
+    confidence: float | None
+    computed_at: str | None
+    source: str | None
+    derivation: str
+    weight_rule: str
+    evidence: list[str]
+
+
+@strawberry.type
+class ChannelQuality:
+    channel: str
+    name: str
+    customers: int
+    buyer_rate: float
+    repeat_rate: float
+    spend_per_customer: float
+    mean_p_alive: float | None
+
+
+@strawberry.type
+class DemandRow:
+    country: str
+    category: str
+    warehouse: str | None
+    units: int
+    revenue_usd: float
+
+
+@strawberry.type
+class Segment:
+    name: str
+    rule: str
+    computed_at: str | None
+    size: int
+
+    @strawberry.field
+    async def members(self, info: Info, first: int = 20, after: str | None = None) -> CustomerConnection:
+        from gql.resolvers import customer_connection
+
+        return await customer_connection(info, {"segment": self.name}, first, after)
+
+
+# ---------------------------------------------------------------- expected errors, part of the schema
+@strawberry.type
+class NotFoundError:
+    message: str
+
+
+@strawberry.type
+class InvalidRuleError:
+    message: str
+
+
+@strawberry.type
+class EventsRecorded:
+    stored: int
+    refreshed_customers: list[strawberry.ID]
+
+
+@strawberry.type
+class UnknownEntitiesError:
+    message: str
+    unknown_customers: list[strawberry.ID]
+    unknown_products: list[strawberry.ID]
+
+
+@strawberry.type
+class TagsRefreshed:
+    customers: int
+    families: int
+    seconds: float
+
+
+@strawberry.enum
+class EventType(Enum):
+    VIEW = "view"
+    SEARCH = "search"
+    FAVORITE = "favorite"
+    CART = "cart"
+
+
+@strawberry.input
+class EventInput:
+    event_id: strawberry.ID
+    customer_id: strawberry.ID
+    type: EventType
+    at: str = strawberry.field(description="ISO 8601 timestamp with zone.")
+    sku: strawberry.ID | None = None
+    query: str | None = None
+    device: str | None = None
+
+
+ExplainResult = Annotated[TagExplanation | NotFoundError, strawberry.union("ExplainResult")]
+SegmentResult = Annotated[Segment | InvalidRuleError, strawberry.union("SegmentResult")]
+RecordEventsResult = Annotated[EventsRecorded | UnknownEntitiesError, strawberry.union("RecordEventsResult")]
+RefreshResult = Annotated[TagsRefreshed | NotFoundError, strawberry.union("RefreshTagsResult")]

@@ -1,0 +1,70 @@
+"""Reading customers for front-ends: batched lookups (one query for many ids) and filtered pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.db import Database
+from graph.queries import queries
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    tag: str | None = None
+    dimension: str | None = None
+    min_weight: float = 0.0
+    country: str | None = None
+    community: str | None = None
+    segment: str | None = None
+
+    def params(self, include_sensitive: bool) -> dict[str, Any]:
+        return {"tag": self.tag, "dimension": self.dimension, "minWeight": self.min_weight,
+                "country": self.country, "community": self.community, "segment": self.segment,
+                "includeSensitive": include_sensitive}
+
+
+def _group(rows: list[dict[str, Any]], ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by[r["id"]].append(r)
+    return [by.get(i, []) for i in ids]
+
+
+def customers_by_id(db: Database, ids: Sequence[str]) -> list[dict[str, Any] | None]:
+    rows = {r["id"]: r for r in db.read(queries.api.get_customers, ids=list(ids))}
+    return [rows.get(i) for i in ids]
+
+
+def tags_by_customer(db: Database, ids: Sequence[str], include_sensitive: bool) -> list[list[dict[str, Any]]]:
+    return _group(db.read(queries.api.get_customer_tags, ids=list(ids), includeSensitive=include_sensitive), ids)
+
+
+def communities_by_customer(db: Database, ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+    return _group(db.read(queries.api.get_customer_communities, ids=list(ids)), ids)
+
+
+def similar_by_customer(db: Database, ids: Sequence[str], first: int) -> list[list[dict[str, Any]]]:
+    return _group(db.read(queries.api.get_similar_customers, ids=list(ids), first=first), ids)
+
+
+def orders_by_customer(db: Database, ids: Sequence[str], offset: int, first: int) -> list[dict[str, Any]]:
+    rows = {r["id"]: r for r in db.read(queries.api.get_customer_orders, ids=list(ids), offset=offset, first=first)}
+    return [rows.get(i, {"total": 0, "page": []}) for i in ids]
+
+
+def customer_page(db: Database, flt: CustomerFilter, first: int, after: str | None,
+                  include_sensitive: bool) -> tuple[list[str], bool, int]:
+    """Ids of one page (keyset on customerId), whether more follow, and the total count."""
+    params = flt.params(include_sensitive)
+    ids = [r["id"] for r in db.read(queries.api.list_customer_ids, after=after, limit=first + 1, **params)]
+    total = int(db.read(queries.api.count_customers, **params)[0]["n"])
+    return ids[:first], len(ids) > first, total
+
+
+def existing_customers(db: Database, ids: Sequence[str]) -> set[str]:
+    return {r["id"] for r in db.read(queries.api.find_existing_customers, ids=list(ids))}
