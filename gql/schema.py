@@ -93,16 +93,17 @@ def _is_permission(error: GraphQLError) -> bool:
 
 
 def build_schema(production: bool = False, introspection: bool = True) -> strawberry.Schema:
+    # Factories, so each request gets fresh extension instances.
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         LogUnexpected,
     ]
     if not introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     if production:
-        extensions.append(MaskErrors(should_mask_error=is_unexpected, error_message="Unexpected error."))
+        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected, error_message="Unexpected error."))
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 

@@ -1,0 +1,55 @@
+"""API fixtures: a tagged dataset loaded once per module, tokens per role, a test client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from gql.app import create_app
+from graph.auth import Role, create_token
+from graph.db import Database
+from graph.maintenance import delete_all_data
+from graph.settings import Settings
+from graph.tags.refresh import refresh
+from loaders.generator import generate
+from loaders.load import load_dataset
+
+
+@pytest.fixture(scope="package")
+def api_data(session_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("api") / "d"
+    generate(600, 9, out)
+    delete_all_data(session_db)
+    assert load_dataset(session_db, out).ok
+    refresh(session_db)
+    return out
+
+
+@pytest.fixture(scope="package")
+def tokens(session_db: Database, api_data: Path) -> dict[Role, str]:
+    return {role: create_token(session_db, role, f"test-{role.value}") for role in Role}
+
+
+@pytest.fixture
+def api(settings: Settings, api_data: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+Gql = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def gql(api: TestClient, tokens: dict[Role, str]) -> Gql:
+    def run(query: str, role: Role = Role.ADMIN, **variables: Any) -> dict[str, Any]:
+        resp = api.post("/graphql", json={"query": query, "variables": variables},
+                        headers={"Authorization": f"Bearer {tokens[role]}"})
+        assert resp.status_code == 200, resp.text
+        body: dict[str, Any] = resp.json()
+        return body
+
+    return run
