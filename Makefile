@@ -9,7 +9,7 @@ DEMO_CUSTOMERS ?= 20000
 DEMO_SEED ?= 7
 DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 
-.PHONY: setup demo test lint bench bench-load bench-tags clean
+.PHONY: setup demo test lint bench bench-load bench-tags bench-api clean
 
 setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done ## venv, Neo4j, reference data
 
@@ -38,6 +38,11 @@ demo: setup ## start Neo4j, generate + load sample data, derive tags, serve Grap
 	@test -f $(DEMO_DATA)/manifest.json || $(BIN)/ckg generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out $(DEMO_DATA)
 	$(BIN)/ckg load $(DEMO_DATA)
 	$(BIN)/ckg tags refresh
+	@echo
+	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers tab: {\"Authorization\": \"Bearer <token>\"})"
+	@echo "Browser:  http://127.0.0.1:7474/browser/ (user neo4j, password from CKG_NEO4J_PASSWORD)"
+	@echo "Admin token for this demo:"
+	@$(BIN)/ckg token create --role admin --name demo | tail -1
 	$(BIN)/ckg serve
 
 test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests, is a failure)
@@ -48,13 +53,16 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: bench-load bench-tags ## every benchmark; each rewrites its section of bench/RESULTS.md
+bench: bench-load bench-tags bench-api ## every benchmark; each rewrites its section of bench/RESULTS.md
 
 bench-load: setup
 	$(BIN)/python -m bench load
 
 bench-tags: setup
 	$(BIN)/python -m bench tags
+
+bench-api: setup
+	$(BIN)/python -m bench api
 
 clean:
 	-$(BIN)/ckg db stop

@@ -23,6 +23,7 @@ from graph.queries import queries
 from graph.tags.catalogue import FAMILIES, TagFamily, family
 
 CHUNK = 5000
+SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
 HALF_LIFE_DAYS = 90.0
 EXPECTING = ["Maternity Prenatal Vitamins", "Maternity Unscented Lotion", "Maternity Wear"]
 NEWBORN = ["Baby Care Newborn Clothes", "Nursery Cribs", "Feeding Bottles"]
@@ -106,8 +107,10 @@ class Refresher:
 
     # ------------------------------------------------------------------ entry points
     def run(self, only: Iterable[str] | None = None, customers: Sequence[str] | None = None) -> RefreshResult:
-        wanted = list(only) if only else [f.name for f in FAMILIES]
+        wanted = list(only) if only else [f.name for f in FAMILIES] + [SIMILARITY]
         for name in wanted:
+            if name == SIMILARITY:
+                continue
             try:
                 family(name)
             except KeyError:
@@ -120,10 +123,10 @@ class Refresher:
             started = time.perf_counter()
             rows = self._family(f, customers)
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
-        if not only or "social_community" in wanted:
+        if SIMILARITY in wanted:
             started = time.perf_counter()
             n = self._similarity()
-            self.result.stages.append(Stage("similar_customers", time.perf_counter() - started, n))
+            self.result.stages.append(Stage(SIMILARITY, time.perf_counter() - started, n))
         return self.result
 
     def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:

@@ -150,7 +150,8 @@ def test_record_events_refreshes_the_portrait(gql: Gql) -> None:
 
 
 def test_explain_tag_and_catalog(gql: Gql) -> None:
-    q = '{ explainTag(customerId: "c0000001", tag: "market:%s") { __typename ... on TagExplanation { evidence source } } }'
+    q = ('{ explainTag(customerId: "c0000001", tag: "market:%s") '
+         '{ __typename ... on TagExplanation { evidence source } } }')
     country = gql('{ customer(id: "c0000001") { country } }')["data"]["customer"]["country"]
     got = gql(q % country)["data"]["explainTag"]
     assert got["__typename"] == "TagExplanation" and got["evidence"] == [f"country = {country}"]
