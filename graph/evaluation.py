@@ -12,6 +12,7 @@ from pathlib import Path
 from graph.db import Database
 from graph.errors import InputError
 from graph.queries import queries
+from graph.ranking import average_ranks
 
 
 @dataclass(frozen=True)
@@ -65,22 +66,9 @@ def precision_recall(predicted: set[Hashable], actual: set[Hashable]) -> tuple[f
 
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
-    def ranks(v: Sequence[float]) -> list[float]:
-        order = sorted(range(len(v)), key=v.__getitem__)
-        out = [0.0] * len(v)
-        i = 0
-        while i < len(order):
-            j = i
-            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
-                j += 1
-            for k in range(i, j + 1):
-                out[order[k]] = (i + j) / 2
-            i = j + 1
-        return out
-
     if len(a) < 2:
         return 0.0
-    ra, rb = ranks(a), ranks(b)
+    ra, rb = average_ranks(a), average_ranks(b)
     ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
     cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb, strict=True))
     sa = math.sqrt(sum((x - ma) ** 2 for x in ra))

@@ -418,17 +418,10 @@ class Generator:
             lines.append([oid, p.sku, qty, f"{unit:.2f}"])
         order_channel = channel if rng.random() < 0.6 else rng.choice(self.channel_ids)
         status = rng.choices(["delivered", "returned", "cancelled"], [0.93, 0.05, 0.02])[0]
-        self.w.row("orders.csv", [oid, cid, "", iso(at), f"{total_usd * fx:.2f}", currency,
-                                  f"{total_usd:.2f}", order_channel, status,
-                                  self.warehouse_for.get(country, "wh-cn"), "true" if promo else "false",
-                                  device])
-        self.nodes["Order"] += 1
-        self.rels["PLACED"] += 1
-        self.rels["VIA"] += 1
-        self.rels["SHIPPED_FROM"] += 1
+        self._write_order([oid, cid, "", iso(at), f"{total_usd * fx:.2f}", currency, f"{total_usd:.2f}",
+                           order_channel, status, self.warehouse_for.get(country, "wh-cn"),
+                           "true" if promo else "false", device], lines)
         for line in lines:
-            self.w.row("order_items.csv", line)
-            self.rels["CONTAINS"] += 1
             if rng.random() < 0.25:
                 rating = max(1, min(5, round(rng.gauss(4.0, 1.0))))
                 rid = f"r{self.ids:09d}"
@@ -439,6 +432,16 @@ class Generator:
                 self.nodes["Review"] += 1
                 self.rels["WROTE"] += 1
                 self.rels["REVIEWS"] += 1
+
+    def _write_order(self, order: list[Any], lines: list[list[Any]]) -> None:
+        """One orders.csv row (every order has a buyer, a channel and a warehouse) and its items."""
+        self.w.row("orders.csv", order)
+        self.nodes["Order"] += 1
+        for rel in ("PLACED", "VIA", "SHIPPED_FROM"):
+            self.rels[rel] += 1
+        for line in lines:
+            self.w.row("order_items.csv", line)
+            self.rels["CONTAINS"] += 1
 
     def _events(self, cid: str, reg: datetime, group: int, active_hour: int, device: str) -> None:
         rng = self.rng
@@ -523,15 +526,8 @@ class Generator:
                     unit = round(p.price * 0.75, 2)
                     total += unit * qty
                     lines.append([oid, p.sku, qty, f"{unit:.2f}"])
-                self.w.row("orders.csv", [oid, "", eid, iso(at), f"{total:.2f}", "USD", f"{total:.2f}",
-                                          "direct", "delivered", "wh-cn", "false", "desktop"])
-                self.nodes["Order"] += 1
-                self.rels["PLACED"] += 1
-                self.rels["VIA"] += 1
-                self.rels["SHIPPED_FROM"] += 1
-                for line in lines:
-                    self.w.row("order_items.csv", line)
-                    self.rels["CONTAINS"] += 1
+                self._write_order([oid, "", eid, iso(at), f"{total:.2f}", "USD", f"{total:.2f}", "direct",
+                                   "delivered", "wh-cn", "false", "desktop"], lines)
         potentials.sort(reverse=True)
         for rank, (potential, eid) in enumerate(potentials, start=1):
             self.truth.row("enterprise_potential.csv", [eid, f"{potential:.4f}", rank])

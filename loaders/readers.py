@@ -44,6 +44,10 @@ def _field_problem(name: str, value: Any, file: str, line: int) -> RowError | No
     return None
 
 
+def _first_problem(values: dict[str, Any], file: str, line: int) -> RowError | None:
+    return next((p for k, v in values.items() if (p := _field_problem(k, v, file, line))), None)
+
+
 def _row_suspect(fields: list[str]) -> bool:
     """Cheap whole-row screen; only a suspect row is checked field by field."""
     return sum(map(len, fields)) > MAX_FIELD_BYTES // 4 or any(map(_encoding_problem, fields))
@@ -105,13 +109,8 @@ class CsvReader:
                                f"expected {width} fields, found {len(fields)}")
                 continue
             values = dict(zip(header, fields, strict=True))
-            if _row_suspect(fields):
-                problem = next((p for k, v in values.items() if (p := _field_problem(k, v, self.name, start))),
-                               None)
-                if problem:
-                    yield problem
-                    continue
-            yield Record(start, values)
+            problem = _first_problem(values, self.name, start) if _row_suspect(fields) else None
+            yield problem or Record(start, values)
 
 
 class JsonLinesReader:
@@ -145,10 +144,5 @@ class JsonLinesReader:
             if not isinstance(obj, dict):
                 yield RowError(self.name, number, "", shorten(line.strip()), "expected a JSON object")
                 continue
-            if len(line) > MAX_FIELD_BYTES // 4:
-                problem = next((p for k, v in obj.items() if (p := _field_problem(k, v, self.name, number))),
-                               None)
-                if problem:
-                    yield problem
-                    continue
-            yield Record(number, obj)
+            problem = _first_problem(obj, self.name, number) if len(line) > MAX_FIELD_BYTES // 4 else None
+            yield problem or Record(number, obj)

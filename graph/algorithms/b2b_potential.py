@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from graph.ranking import average_ranks
+
 WEIGHTS = {"inquiries": 0.25, "inquiryValue": 0.2, "spend": 0.25, "orders": 0.1, "size": 0.1,
            "contacts": 0.05, "recency": 0.05}
 
@@ -25,18 +27,8 @@ class Potential:
 
 def _percentiles(values: list[float]) -> list[float]:
     """Average-rank percentile in [0, 1] (ties share a rank)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2
-        i = j + 1
     top = max(len(values) - 1, 1)
-    return [r / top for r in ranks]
+    return [r / top for r in average_ranks(values)]
 
 
 def score(rows: list[dict[str, Any]]) -> list[Potential]:
