@@ -1,4 +1,10 @@
-"""Similar customers: Jaccard similarity of the leaf categories they buy, top-k per customer."""
+"""Similar customers, top-k per customer.
+
+GDS engine: FastRP embeddings of the customer-product purchase graph, then kNN on them (cosine);
+both scale near-linearly, where exact node similarity over shared categories grows with the
+square of each category's buyers (minutes at 100k customers). networkx engine (small graphs):
+exact Jaccard similarity of the leaf categories customers buy.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ from graph.queries import queries
 def similar_customers(db: Database, engine: Engine, top_k: int = 5, cutoff: float = 0.3) -> list[dict[str, object]]:
     """Rows ``{source, target, score}``: each customer's top-k most similar customers."""
     if engine == "gds":
-        with projected(db, queries.algorithms.project_customer_categories) as name:
-            return db.read(queries.algorithms.stream_node_similarity, graph=name, topK=top_k, cutoff=cutoff)
+        with projected(db, queries.algorithms.project_customer_products) as name:
+            db.read(queries.algorithms.mutate_fastrp, graph=name)
+            return db.read(queries.algorithms.stream_knn, graph=name, topK=top_k, cutoff=max(cutoff, 0.5))
     sets = {r["id"]: frozenset(r["categories"]) for r in db.read(queries.algorithms.stream_customer_categories)}
     by_cat: dict[str, list[str]] = defaultdict(list)
     for cid, cats in sets.items():
