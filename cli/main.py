@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import api_commands, data_commands, db_commands, tag_commands
+from cli import api_commands, data_commands, db_commands, privacy_commands, tag_commands
 from cli.output import console, friendly_errors, quiet_driver_logs
 from graph.settings import get_settings
 
@@ -20,6 +20,7 @@ app.add_typer(tag_commands.app, name="tags")
 tag_commands.register_eval(app)
 app.add_typer(api_commands.token_app, name="token")
 app.add_typer(api_commands.schema_app, name="schema")
+app.add_typer(privacy_commands.app, name="privacy")
 
 
 @app.callback()

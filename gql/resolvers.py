@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from gql import types as t
-from graph import customers, enterprises, recommend, reports, segments
+from graph import customers, enterprises, privacy, recommend, reports, segments
 from graph import events as event_store
 from graph.errors import NotFound
 from graph.portrait import assemble
@@ -185,3 +185,12 @@ async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = No
             return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
     result = await run_in_threadpool(lambda: refresh(db, customers=ids))
     return t.TagsRefreshed(customers=len(ids) if ids else -1, families=len(result.stages), seconds=result.seconds)
+
+
+async def erase_customer(info: Info, customer_id: strawberry.ID) -> t.EraseResult:
+    actor = f"api:{info.context.role.value}"
+    try:
+        deleted = await run_in_threadpool(privacy.erase_customer, info.context.db, str(customer_id), actor)
+    except NotFound as exc:
+        return t.NotFoundError(message=str(exc))
+    return t.CustomerErased(customer_id=customer_id, deleted_nodes=deleted)

@@ -70,6 +70,9 @@ class Mutation:
         description="Store behaviour events and refresh the affected portraits.")
     refresh_tags: t.RefreshResult = strawberry.mutation(resolver=r.refresh_tags, permission_classes=[IsAdmin])
     define_segment: t.SegmentResult = strawberry.mutation(resolver=r.define_segment, permission_classes=[CanChangeData])
+    erase_customer: t.EraseResult = strawberry.mutation(
+        resolver=r.erase_customer, permission_classes=[IsAdmin],
+        description="Right to erasure: delete the customer and everything only they own; audited.")
 
 
 class LogUnexpected(SchemaExtension):

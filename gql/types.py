@@ -404,6 +404,12 @@ class TagsRefreshed:
     seconds: float
 
 
+@strawberry.type
+class CustomerErased:
+    customer_id: strawberry.ID
+    deleted_nodes: int
+
+
 @strawberry.enum
 class EventType(Enum):
     VIEW = "view"
@@ -426,4 +432,5 @@ class EventInput:
 ExplainResult = Annotated[TagExplanation | NotFoundError, strawberry.union("ExplainResult")]
 SegmentResult = Annotated[Segment | InvalidRuleError, strawberry.union("SegmentResult")]
 RecordEventsResult = Annotated[EventsRecorded | UnknownEntitiesError, strawberry.union("RecordEventsResult")]
+EraseResult = Annotated[CustomerErased | NotFoundError, strawberry.union("EraseCustomerResult")]
 RefreshResult = Annotated[TagsRefreshed | NotFoundError, strawberry.union("RefreshTagsResult")]

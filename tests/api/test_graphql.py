@@ -191,3 +191,11 @@ def test_introspection_can_be_switched_off(settings: Settings, tokens: dict[Role
 
 def test_checked_in_schema_is_current() -> None:
     assert (ROOT / "docs" / "schema.graphql").read_text() == schema.as_str() + "\n", "run `ckg schema export`"
+
+
+def test_erase_customer_needs_admin_and_removes_them(gql: Gql) -> None:
+    m = 'mutation { eraseCustomer(customerId: "c0000599") { __typename ... on CustomerErased { deletedNodes } } }'
+    assert gql(m, Role.MARKETER)["errors"][0]["message"] == "This needs the admin role."
+    assert gql(m)["data"]["eraseCustomer"]["__typename"] == "CustomerErased"
+    assert gql('{ customer(id: "c0000599") { id } }')["data"]["customer"] is None
+    assert gql(m)["data"]["eraseCustomer"]["__typename"] == "NotFoundError"
