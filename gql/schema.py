@@ -87,12 +87,9 @@ class LogUnexpected(SchemaExtension):
 
 
 def is_unexpected(error: GraphQLError) -> bool:
+    """Expected: validation errors (no original), ckg errors, and GraphQL errors such as denied permissions."""
     original = error.original_error
-    return original is not None and not isinstance(original, CkgError) and not _is_permission(error)
-
-
-def _is_permission(error: GraphQLError) -> bool:
-    return error.original_error is None or type(error.original_error).__name__ == "PermissionError"
+    return original is not None and not isinstance(original, CkgError | GraphQLError)
 
 
 def build_schema(production: bool = False, introspection: bool = True) -> strawberry.Schema:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from gql.app import create_app
@@ -199,3 +200,24 @@ def test_erase_customer_needs_admin_and_removes_them(gql: Gql) -> None:
     assert gql(m)["data"]["eraseCustomer"]["__typename"] == "CustomerErased"
     assert gql('{ customer(id: "c0000599") { id } }')["data"]["customer"] is None
     assert gql(m)["data"]["eraseCustomer"]["__typename"] == "NotFoundError"
+
+
+def test_unexpected_errors_are_masked_in_production(settings: Settings, tokens: dict[Role, str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import gql.resolvers
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("internal detail: bolt://secret-host")
+
+    monkeypatch.setattr(gql.resolvers.recommend, "recommend", broken)
+    query = {"query": '{ recommendations(customerId: "c0000001") { sku } }'}
+    auth = {"Authorization": f"Bearer {tokens[Role.ADMIN]}"}
+    with TestClient(create_app(settings.model_copy(update={"production": True}))) as client:
+        body = client.post("/graphql", json=query, headers=auth).json()
+    assert body["errors"][0]["message"] == "Unexpected error."
+    assert "secret-host" not in str(body)
+    # expected errors (typed, or permission messages) are not masked
+    with TestClient(create_app(settings.model_copy(update={"production": True}))) as client:
+        denied = client.post("/graphql", json={"query": '{ customer(id: "c0000001") { email } }'},
+                             headers={"Authorization": f"Bearer {tokens[Role.ANALYST]}"}).json()
+    assert "personal data" in denied["errors"][0]["message"]
