@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         run_cli(["load", str(data)], server.settings)
         refresh(db, only=[f.name for f in FAMILIES])  # portraits need tags, not SIMILAR_TO
         token = create_token(db, Role.ADMIN, "bench")
-        ids = [f"c{i:07d}" for i in random.sample(range(args.customers), 2000)]
+        ids = [f"c{i:07d}" for i in random.sample(range(args.customers), min(2000, args.customers))]
 
         # DataLoader (one query per field for the page) against naive (one query per customer per field).
         page = ids[:50]

@@ -66,10 +66,12 @@ def bench_server(heap: str = "4g", pagecache: str = "4g") -> Iterator[BenchServe
     home = Settings().home
     dist = local_server.dist_dir(home)
     directory = Path(tempfile.mkdtemp(prefix="ckg-bench-neo4j-"))
-    inst = local_server.Instance(dist=dist, directory=directory, bolt_port=27687, http_port=27474,
+    bolt = int(os.environ.get("CKG_BENCH_BOLT_PORT", "27687"))
+    http = int(os.environ.get("CKG_BENCH_HTTP_PORT", "27474"))
+    inst = local_server.Instance(dist=dist, directory=directory, bolt_port=bolt, http_port=http,
                                  heap=heap, pagecache=pagecache)
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:27687", neo4j_password=BENCH_PASSWORD,
-                        neo4j_http_port=27474, home=home)
+    settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{bolt}", neo4j_password=BENCH_PASSWORD,
+                        neo4j_http_port=http, home=home)
     local_server.start(inst, BENCH_PASSWORD)
     try:
         server = BenchServer(settings, inst)
