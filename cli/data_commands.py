@@ -18,6 +18,7 @@ from rich.table import Table
 
 from cli.output import console, err_console, friendly_errors
 from graph.db import open_database
+from graph.errors import InputError
 from graph.settings import get_settings
 from loaders.generator import generate as generate_dataset
 from loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
@@ -118,6 +119,8 @@ def register(app: typer.Typer) -> None:
         Exit code 0 when every row loaded, 1 when any row or file was rejected.
         """
         settings = get_settings()
+        if not directory.is_dir():
+            raise InputError(f"dataset directory {directory} does not exist")
         if quarantine is None:
             quarantine = settings.home.resolve() / "quarantine" / f"{directory.resolve().name}.jsonl"
         start = time.perf_counter()
