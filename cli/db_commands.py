@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from cli.output import console, fail, friendly_errors
@@ -111,7 +109,3 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Confirm deleting all da
     with open_database(get_settings()) as db, console.status("Deleting all data..."):
         before = delete_all_data(db)
     console.print(f"Deleted {before} nodes; schema kept.")
-
-
-def data_path(home: Path) -> Path:
-    return home.resolve() / "data"

@@ -10,8 +10,6 @@ from typing import Any
 from graph.db import Database
 from graph.queries import queries
 
-MAX_PAGE = 100
-
 
 @dataclass(frozen=True)
 class CustomerFilter:

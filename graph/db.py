@@ -18,7 +18,6 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
-    ClientError,
     ConfigurationError,
     Neo4jError,
     ServiceUnavailable,
@@ -150,12 +149,6 @@ class Database:
         with self.errors(), self._session() as session:
             return session.execute_write(lambda tx: work(TxRunner(tx)))
 
-    def read_tx(self, work: Callable[[TxRunner], T]) -> T:
-        """Run ``work`` (several queries) in one managed read transaction."""
-        self._count()
-        with self.errors(), self._session() as session:
-            return session.execute_read(lambda tx: work(TxRunner(tx)))
-
     def write_batches(
         self,
         query: Query,
@@ -208,11 +201,6 @@ class Database:
 
     def _session(self) -> neo4j.Session:
         return self._driver.session(database=self.settings.neo4j_database)
-
-
-def is_client_error(exc: BaseException, code_part: str) -> bool:
-    """True when ``exc`` is a Neo4j client error whose code contains ``code_part``."""
-    return isinstance(exc, ClientError) and code_part in (exc.code or "")
 
 
 def open_database(settings: Settings) -> Database:

@@ -18,7 +18,7 @@ B2C_DIMENSIONS = ("basic", "behaviour", "content_preference", "transaction", "ev
 B2B_DIMENSIONS = ("enterprise_basic", "enterprise_contact", "enterprise_transaction",
                   "enterprise_behaviour", "enterprise_preference", "purchasing_potential")
 DIMENSIONS = B2C_DIMENSIONS + B2B_DIMENSIONS
-ALGORITHMS = ("louvain_social", "pagerank_influence", "copurchase_clusters", "node_similarity",
+ALGORITHMS = ("louvain_social", "pagerank_influence", "copurchase_clusters",
               "wcc_identity", "bgnbd_propensity", "b2b_potential")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
