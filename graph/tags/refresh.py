@@ -19,7 +19,7 @@ from graph.algorithms import b2b_potential, bgnbd, copurchase, identity, similar
 from graph.algorithms.engine import Engine, choose
 from graph.db import Database, TxRunner
 from graph.errors import CkgError
-from graph.queries import queries
+from graph.queries import Query, queries
 from graph.tags.catalogue import FAMILIES, TagFamily, family
 
 CHUNK = 5000
@@ -75,11 +75,6 @@ def _ids(db: Database, entity: str) -> Iterator[list[str]]:
         after = page[-1]
 
 
-def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield list(items[i:i + CHUNK])
-
-
 def _tag_params(f: TagFamily, now: str, source: str) -> dict[str, Any]:
     return {"family": f.name, "dimension": f.dimension, "description": f.description,
             "sensitive": f.sensitive, "now": now, "source": source}
@@ -121,7 +116,7 @@ class Refresher:
             if f.name not in wanted:
                 continue
             started = time.perf_counter()
-            rows = self._family(f, customers)
+            rows = self._family(f)
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
         if SIMILARITY in wanted:
             started = time.perf_counter()
@@ -138,25 +133,21 @@ class Refresher:
         prepared = [(f, queries.get(f.query_name or ""),
                      {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)})
                     for f in chosen]
-        clear, write = queries.tags.clear_customer_family, queries.tags.write_customer_tags
 
         def work(tx: TxRunner) -> list[Stage]:
             stages = []
             for f, derive, params in prepared:
                 started = time.perf_counter()
-                tx.run(clear, ids=ids, family=f.name)
-                rows = tx.run(derive, ids=ids, **params)
-                if rows:
-                    tx.run(write, rows=rows, **params)
-                stages.append(Stage(f.name, time.perf_counter() - started, len(rows)))
+                written = self._derive_chunk(tx, f, derive, params, ids)
+                stages.append(Stage(f.name, time.perf_counter() - started, written))
             return stages
 
         self.result.stages.extend(self.db.write_tx(work))
         return self.result
 
-    def _family(self, f: TagFamily, customers: Sequence[str] | None) -> int:
+    def _family(self, f: TagFamily) -> int:
         if f.query_name:
-            return self._cypher_family(f, customers)
+            return self._cypher_family(f)
         algorithm = getattr(self, f"_algo_{f.algorithm}")
         rows: list[TagRow] = algorithm(f)
         return self._replace_all(f, rows)
@@ -173,28 +164,30 @@ class Refresher:
             extra.update(expecting=EXPECTING, newborn=NEWBORN)
         return extra
 
-    def _cypher_family(self, f: TagFamily, customers: Sequence[str] | None) -> int:
+    def _derive_chunk(self, tx: TxRunner, f: TagFamily, derive: Query, params: dict[str, Any],
+                      ids: list[str]) -> int:
+        """Replace family ``f``'s tags on ``ids``: clear, derive, write, all in the caller's transaction."""
+        clear, write = self._clear_write(f)
+        tx.run(clear, ids=ids, family=f.name)
+        rows = tx.run(derive, ids=ids, **params)
+        if rows:
+            tx.run(write, rows=rows, **params)
+        return len(rows)
+
+    def _cypher_family(self, f: TagFamily) -> int:
+        """Every subject of the family, chunk by chunk, one transaction per chunk."""
         assert f.query_name is not None
         derive = queries.get(f.query_name)
-        clear, write = self._clear_write(f)
         params = {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)}
-        chunks = _chunks(customers) if customers is not None else _ids(self.db, f.applies_to)
         written = 0
         self.observer.start(f.name, 0)
-
-        def work(tx: TxRunner, ids: list[str]) -> int:
-            tx.run(clear, ids=ids, family=f.name)
-            rows = tx.run(derive, ids=ids, **params)
-            if rows:
-                tx.run(write, rows=rows, **params)
-            return len(rows)
-
-        for n, ids in enumerate(chunks, start=1):
-            written += self.db.write_tx(lambda tx, ids=ids: work(tx, ids))  # type: ignore[misc]
+        for n, ids in enumerate(_ids(self.db, f.applies_to), start=1):
+            written += self.db.write_tx(
+                lambda tx, ids=ids: self._derive_chunk(tx, f, derive, params, ids))  # type: ignore[misc]
             self.observer.advance(f.name, n)
         return written
 
-    def _clear_write(self, f: TagFamily) -> tuple[Any, Any]:
+    def _clear_write(self, f: TagFamily) -> tuple[Query, Query]:
         if f.applies_to == "Customer":
             return queries.tags.clear_customer_family, queries.tags.write_customer_tags
         return queries.tags.clear_enterprise_family, queries.tags.write_enterprise_tags
@@ -205,18 +198,15 @@ class Refresher:
         params = _tag_params(f, self.now, f"algorithm:{f.algorithm}:{self.engine}")
         for ids in _ids(self.db, f.applies_to):
             self.db.write(clear, ids=ids, family=f.name)
-        for i in range(0, len(rows), CHUNK):
-            self.db.write(write, rows=rows[i:i + CHUNK], **params)
-        return len(rows)
+        return self.db.write_batches(write, rows, CHUNK, **params)
 
     # ------------------------------------------------------------------ algorithm families
     def _algo_louvain_social(self, f: TagFamily) -> list[TagRow]:
         found = social.communities(self.db, self.engine)
         self.db.write(queries.algorithms.clear_communities, kind="social")
-        rows = [{"id": cid, "community": c} for cid, c in found.items()]
-        for i in range(0, len(rows), CHUNK):
-            self.db.write(queries.algorithms.write_communities, rows=rows[i:i + CHUNK], kind="social",
-                          algorithm=f"louvain:{self.engine}", now=self.now)
+        self.db.write_batches(queries.algorithms.write_communities,
+                              ({"id": cid, "community": c} for cid, c in found.items()), CHUNK,
+                              kind="social", algorithm=f"louvain:{self.engine}", now=self.now)
         self.db.write(queries.algorithms.update_community_profiles, kind="social")
         sizes: dict[int, int] = {}
         for c in found.values():
@@ -262,22 +252,22 @@ class Refresher:
 
     def _algo_wcc_identity(self, f: TagFamily) -> list[TagRow]:
         groups = identity.components(self.db, self.engine)
-        via = {}
+        shared_by: dict[str, set[str]] = {}  # record -> identifiers it shares with another record
         for a, b, how in identity.identity_edges(self.db):
-            via[(a, b)] = how
+            shared_by.setdefault(a, set()).add(how)
+            shared_by.setdefault(b, set()).add(how)
         self.db.write(queries.algorithms.clear_identity_links)
         links, rows = [], []
         for canonical, members in groups.items():
             for m in members:
-                shared = sorted({h for (a, b), h in via.items() if m in (a, b)})
+                shared = sorted(shared_by.get(m, ()))
                 if m != canonical:
                     links.append({"id": m, "canonical": canonical, "via": shared})
                 rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": 0.95,
                              "evidence": [f"same person as {', '.join(x for x in members if x != m)}",
                                           f"shares {', '.join(shared)}"]})
-        for i in range(0, len(links), CHUNK):
-            self.db.write(queries.algorithms.write_identity_links, rows=links[i:i + CHUNK], now=self.now,
-                          source=f"wcc:{self.engine}")
+        self.db.write_batches(queries.algorithms.write_identity_links, links, CHUNK, now=self.now,
+                              source=f"wcc:{self.engine}")
         return rows
 
     def _algo_bgnbd_propensity(self, f: TagFamily) -> list[TagRow]:
@@ -299,8 +289,7 @@ class Refresher:
                                           f"{int(x)} repeat purchases, last {big_t - tx:.1f} weeks ago",
                                           f"BG/NBD fit r={params.r:.3f} alpha={params.alpha:.3f} "
                                           f"a={params.a:.3f} b={params.b:.3f}"]})
-        for i in range(0, len(scored), CHUNK):
-            self.db.write(queries.algorithms.write_propensity, rows=scored[i:i + CHUNK], now=self.now)
+        self.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=self.now)
         return rows
 
     def _algo_b2b_potential(self, f: TagFamily) -> list[TagRow]:
@@ -321,10 +310,9 @@ class Refresher:
     def _similarity(self) -> int:
         rows = similarity.similar_customers(self.db, self.engine)
         self.db.run_autocommit(queries.algorithms.clear_similarity)
-        for i in range(0, len(rows), CHUNK):
-            self.db.write(queries.algorithms.write_similarity, rows=rows[i:i + CHUNK], now=self.now,
-                          source=f"node_similarity:{self.engine}")
-        return len(rows)
+        method = "fastrp_knn" if self.engine == "gds" else "jaccard"
+        return self.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=self.now,
+                                     source=f"{method}:{self.engine}")
 
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,
