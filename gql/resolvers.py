@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -20,12 +19,12 @@ from graph.tags.explain import explain
 from graph.tags.refresh import data_end, refresh
 
 
-async def customer_connection(info: Info, flt: dict[str, Any], first: int, after: str | None
+async def customer_connection(info: Info, flt: customers.CustomerFilter, first: int, after: str | None
                               ) -> t.CustomerConnection:
     t.check_first(first)
     db = info.context.db
     ids, more, total = await run_in_threadpool(
-        customers.customer_page, db, customers.CustomerFilter(**flt), first, t.decode_cursor("customer", after),
+        customers.customer_page, db, flt, first, t.decode_cursor("customer", after),
         info.context.can_read_sensitive)
     rows = await info.context.loaders.customer.load_many(ids)
     edges = [t.CustomerEdge(node=t.Customer.of(r), cursor=t.encode_cursor("customer", r["id"]))
@@ -42,9 +41,9 @@ async def customer(info: Info, id: strawberry.ID) -> t.Customer | None:
 
 async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: int = 20,
                      after: str | None = None) -> t.CustomerConnection:
-    flt = {} if filter is None else {"tag": filter.tag, "dimension": filter.dimension,
-                                     "min_weight": filter.min_weight, "country": filter.country,
-                                     "community": filter.community, "segment": filter.segment}
+    flt = customers.CustomerFilter() if filter is None else customers.CustomerFilter(
+        tag=filter.tag, dimension=filter.dimension, min_weight=filter.min_weight, country=filter.country,
+        community=filter.community, segment=filter.segment)
     return await customer_connection(info, flt, first, after)
 
 

@@ -369,8 +369,9 @@ class Segment:
     @strawberry.field
     async def members(self, info: Info, first: int = 20, after: str | None = None) -> CustomerConnection:
         from gql.resolvers import customer_connection
+        from graph.customers import CustomerFilter as Filter
 
-        return await customer_connection(info, {"segment": self.name}, first, after)
+        return await customer_connection(info, Filter(segment=self.name), first, after)
 
 
 # ---------------------------------------------------------------- expected errors, part of the schema
