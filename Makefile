@@ -51,6 +51,7 @@ test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests,
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/python .ci/typecheck_tree.py $(CKG_HOME)/typecheck >/dev/null
 	$(BIN)/mypy
 
 bench: bench-load bench-tags bench-api ## every benchmark; each rewrites its section of bench/RESULTS.md

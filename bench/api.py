@@ -19,12 +19,12 @@ import httpx
 from rich.console import Console
 
 from bench.common import OUT, ROOT, bench_server, run_cli, write_section
-from graph import customers
-from graph.auth import Role, create_token
-from graph.maintenance import delete_all_data
-from graph.tags.catalogue import FAMILIES
-from graph.tags.refresh import refresh
-from loaders.generator import generate
+from ckg.graph import customers
+from ckg.graph.auth import Role, create_token
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.tags.catalogue import FAMILIES
+from ckg.graph.tags.refresh import refresh
+from ckg.loaders.generator import generate
 
 console = Console()
 PORT = 8765

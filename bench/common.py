@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph import local_server
-from graph.db import Database
-from graph.schema import apply_schema
-from graph.settings import Settings
+from ckg.graph.db import Database
+from ckg.graph.schema import apply_schema
+from ckg.graph.settings import Settings
+from ckg.server import launcher
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -43,7 +43,7 @@ def machine() -> str:
 @dataclass
 class BenchServer:
     settings: Settings
-    instance: local_server.Instance | None
+    instance: launcher.Instance | None
 
     def db(self) -> Database:
         db = Database(self.settings)
@@ -64,22 +64,22 @@ def bench_server(heap: str = "4g", pagecache: str = "4g") -> Iterator[BenchServe
         yield server
         return
     home = Settings().home
-    dist = local_server.dist_dir(home)
+    dist = launcher.dist_dir(home)
     directory = Path(tempfile.mkdtemp(prefix="ckg-bench-neo4j-"))
     bolt = int(os.environ.get("CKG_BENCH_BOLT_PORT", "27687"))
     http = int(os.environ.get("CKG_BENCH_HTTP_PORT", "27474"))
-    inst = local_server.Instance(dist=dist, directory=directory, bolt_port=bolt, http_port=http,
+    inst = launcher.Instance(dist=dist, directory=directory, bolt_port=bolt, http_port=http,
                                  heap=heap, pagecache=pagecache)
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{bolt}", neo4j_password=BENCH_PASSWORD,
                         neo4j_http_port=http, home=home)
-    local_server.start(inst, BENCH_PASSWORD)
+    launcher.start(inst, BENCH_PASSWORD)
     try:
         server = BenchServer(settings, inst)
         with server.db() as db:
             apply_schema(db)
         yield server
     finally:
-        local_server.stop(inst)
+        launcher.stop(inst)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -95,7 +95,7 @@ def run_cli(args: list[str], settings: Settings) -> Run:
     env = {**os.environ, "CKG_NEO4J_URI": settings.neo4j_uri, "CKG_NEO4J_PASSWORD": settings.password,
            "CKG_HOME": str(OUT / "home")}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", *args], env=env, cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "ckg", *args], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start

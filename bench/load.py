@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import OUT, bench_server, run_cli, write_section
-from graph.counts import graph_counts
-from graph.maintenance import delete_all_data
-from loaders.generator import generate
+from ckg.graph.counts import graph_counts
+from ckg.graph.maintenance import delete_all_data
+from ckg.loaders.generator import generate
 
 console = Console()
 

@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.common import OUT, bench_server, run_cli, write_section
-from graph.algorithms import social
-from graph.evaluation import evaluate
-from graph.maintenance import delete_all_data
-from graph.tags.refresh import data_end, refresh
-from loaders.generator import generate
+from ckg.graph.algorithms import social
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.tags.refresh import data_end, refresh
+from ckg.loaders.evaluation import evaluate
+from ckg.loaders.generator import generate
 
 console = Console()
 

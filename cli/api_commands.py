@@ -6,14 +6,13 @@ from pathlib import Path
 
 import typer
 
-from cli.output import console, fail, friendly_errors
-from graph.auth import Role, create_token
-from graph.db import open_database
-from graph.settings import get_settings
+from ckg.cli.output import console, fail, friendly_errors
+from ckg.graph.auth import Role, create_token
+from ckg.graph.db import open_database
+from ckg.graph.settings import get_settings
 
 token_app = typer.Typer(help="API tokens (bearer tokens mapped to roles).", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema in SDL.", no_args_is_help=True)
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "schema.graphql"
 
 
 @token_app.command()
@@ -33,15 +32,16 @@ def create(role: str = typer.Option(..., help="analyst, marketer or admin."),
 
 @schema_app.command()
 @friendly_errors
-def export(out: Path = typer.Option(SCHEMA_FILE, help="Where to write the SDL."),
+def export(out: Path = typer.Argument(Path("schema.graphql"), help="Where to write the SDL (in the repository: "
+                                     "docs/schema.graphql)."),
            check: bool = typer.Option(False, help="Exit 1 if the file differs from the schema.")) -> None:
-    """Write the schema as SDL (docs/schema.graphql by default)."""
-    from gql.schema import schema
+    """Write the GraphQL schema as SDL (schema.graphql in the current directory by default)."""
+    from ckg.gql.schema import schema
 
     sdl = schema.as_str() + "\n"
     if check:
-        if not out.exists() or out.read_text() != sdl:
-            raise fail(f"{out} is out of date: run `ckg schema export`")
+        if not out.exists() or out.read_text(encoding="utf-8") != sdl:
+            raise fail(f"{out} is out of date: run `ckg schema export {out}`")
         return
-    out.write_text(sdl)
+    out.write_text(sdl, encoding="utf-8")
     console.print(f"wrote {out}")

@@ -16,28 +16,28 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from cli.output import console, err_console, friendly_errors
-from graph.db import open_database
-from graph.errors import InputError
-from graph.settings import get_settings
-from loaders.generator import generate as generate_dataset
-from loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
+from ckg.cli.output import console, err_console, friendly_errors
+from ckg.graph.db import open_database
+from ckg.graph.errors import InputError
+from ckg.graph.settings import get_settings
+from ckg.loaders.generator import generate as generate_dataset
+from ckg.loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
 
 
 class ProgressBars:
-    """A Rich progress bar per file, driven by the loader's observer callbacks."""
+    """A Rich progress bar per file (bytes read), driven by the loader's progress calls."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.tasks: dict[str, TaskID] = {}
 
-    def start_file(self, name: str, total_bytes: int) -> None:
-        self.tasks[name] = self.progress.add_task(name, total=max(total_bytes, 1))
+    def start(self, name: str, total: int) -> None:
+        self.tasks[name] = self.progress.add_task(name, total=max(total, 1))
 
-    def advance(self, name: str, bytes_done: int, rows: int) -> None:
-        self.progress.update(self.tasks[name], completed=bytes_done)
+    def advance(self, name: str, done: int) -> None:
+        self.progress.update(self.tasks[name], completed=done)
 
-    def end_file(self, name: str) -> None:
+    def end(self, name: str) -> None:
         task = self.tasks[name]
         self.progress.update(task, completed=self.progress.tasks[task].total)
 
@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
         start = time.perf_counter()
         with _progress() as progress:
             report = validate_dataset(directory, max_rejects=max_rejects, quarantine=quarantine,
-                                      observer=ProgressBars(progress))
+                                      progress=ProgressBars(progress))
         print_report(report, "valid", time.perf_counter() - start)
         if not report.ok:
             raise typer.Exit(1)
@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
         start = time.perf_counter()
         with open_database(settings) as db, _progress() as progress:
             report = load_dataset(db, directory, batch_size=batch_size, max_rejects=max_rejects,
-                                  quarantine=quarantine, observer=ProgressBars(progress))
+                                  quarantine=quarantine, progress=ProgressBars(progress))
         print_report(report, "loaded", time.perf_counter() - start)
         if not report.ok:
             raise typer.Exit(1)

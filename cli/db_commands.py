@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import console, fail, friendly_errors
-from graph import local_server
-from graph.db import open_database
-from graph.maintenance import delete_all_data
-from graph.schema import apply_schema
-from graph.settings import Settings, get_settings
+from ckg.cli.output import console, fail, friendly_errors
+from ckg.graph.db import open_database
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.schema import apply_schema
+from ckg.graph.settings import Settings, get_settings
+from ckg.server import launcher
 
 app = typer.Typer(help="Run and manage Neo4j: start, stop, status, logs, init, reset.",
                   no_args_is_help=True)
 
 
-def demo_instance(settings: Settings) -> local_server.Instance:
+def demo_instance(settings: Settings) -> launcher.Instance:
     """The local server instance described by the settings (under ``CKG_HOME``)."""
-    dist = local_server.dist_dir(settings.home)
-    return local_server.Instance(
+    dist = launcher.dist_dir(settings.home)
+    return launcher.Instance(
         dist=dist, directory=dist / "instance", bolt_port=settings.bolt_port,
         http_port=settings.neo4j_http_port, heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
@@ -37,7 +37,7 @@ def assemble() -> None:
     """Gather Neo4j, GDS, APOC and Browser from Maven Central into CKG_HOME/neo4j."""
     settings = get_settings()
     with console.status("Assembling Neo4j with Maven (first run downloads ~150 MB)..."):
-        dist = local_server.assemble(settings.home)
+        dist = launcher.assemble(settings.home)
     console.print(f"Neo4j assembled in {dist}")
 
 
@@ -49,7 +49,7 @@ def start(timeout: float = typer.Option(180.0, help="Seconds to wait for Bolt.")
     _require_local(settings, "start")
     inst = demo_instance(settings)
     with console.status("Starting Neo4j..."):
-        started = local_server.start(inst, settings.password, timeout=timeout)
+        started = launcher.start(inst, settings.password, timeout=timeout)
     with open_database(settings) as db:
         db.ping()
     console.print(("Neo4j started." if started else "Neo4j is already running.")
@@ -66,7 +66,7 @@ def stop() -> None:
     settings = get_settings()
     _require_local(settings, "stop")
     with console.status("Stopping Neo4j..."):
-        stopped = local_server.stop(demo_instance(settings))
+        stopped = launcher.stop(demo_instance(settings))
     console.print("Neo4j stopped." if stopped else "Neo4j was not running.")
 
 
@@ -88,7 +88,7 @@ def status() -> None:
 def logs(lines: int = typer.Option(40, "--lines", "-n", help="How many lines to show.")) -> None:
     """Show the end of the local server's log."""
     inst = demo_instance(get_settings())
-    console.print(local_server.tail_log(inst, lines), markup=False, highlight=False)
+    console.print(launcher.tail_log(inst, lines), markup=False, highlight=False)
 
 
 @app.command()

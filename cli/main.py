@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from cli import api_commands, data_commands, db_commands, privacy_commands, tag_commands
-from cli.output import console, friendly_errors, quiet_driver_logs
-from graph.settings import get_settings
+from ckg.cli import api_commands, data_commands, db_commands, privacy_commands, tag_commands
+from ckg.cli.output import console, friendly_errors, quiet_driver_logs
+from ckg.graph.settings import get_settings
 
 app = typer.Typer(
     help="ckg, the customer knowledge graph: load shop data into Neo4j, derive customer "
@@ -37,7 +37,7 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql) with uvicorn."""
     import uvicorn
 
-    from gql.app import create_app
+    from ckg.gql.app import create_app
 
     settings = get_settings()
     host = host or settings.api_host

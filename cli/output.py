@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from graph.errors import CkgError
+from ckg.graph.errors import CkgError
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)

@@ -7,10 +7,10 @@ import json
 
 import typer
 
-from cli.output import console, fail, friendly_errors
-from graph.db import open_database
-from graph.privacy import erase_customer, export_customer
-from graph.settings import get_settings
+from ckg.cli.output import console, fail, friendly_errors
+from ckg.graph.db import open_database
+from ckg.graph.privacy import erase_customer, export_customer
+from ckg.graph.settings import get_settings
 
 app = typer.Typer(help="Data-subject requests: export or erase a customer.", no_args_is_help=True)
 

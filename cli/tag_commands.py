@@ -8,21 +8,22 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.output import console, err_console, friendly_errors
-from graph.db import open_database
-from graph.evaluation import evaluate
-from graph.settings import get_settings
-from graph.tags.catalogue import FAMILIES
-from graph.tags.docs import catalogue_markdown
-from graph.tags.explain import explain as explain_tag
-from graph.tags.explain import tags_in_use
-from graph.tags.refresh import Observer, refresh
+from ckg.cli.output import console, err_console, friendly_errors
+from ckg.graph.db import open_database
+from ckg.graph.settings import get_settings
+from ckg.graph.tags.catalogue import FAMILIES
+from ckg.graph.tags.docs import catalogue_markdown
+from ckg.graph.tags.explain import explain as explain_tag
+from ckg.graph.tags.explain import tags_in_use
+from ckg.graph.tags.refresh import refresh
+from ckg.loaders.evaluation import evaluate
 
 app = typer.Typer(help="The tag catalogue: list, refresh, explain.", no_args_is_help=True)
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "tags.md"
 
 
-class StageProgress(Observer):
+class StageProgress:
+    """A spinner per tag family (chunks done), driven by the refresh's progress calls."""
+
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.current: TaskID | None = None
@@ -35,6 +36,11 @@ class StageProgress(Observer):
     def advance(self, name: str, done: int) -> None:
         if self.current is not None:
             self.progress.update(self.current, description=f"{name} (chunk {done})")
+
+    def end(self, name: str) -> None:
+        if self.current is not None:
+            self.progress.update(self.current, completed=1, total=1)
+            self.current = None
 
 
 @app.command("list")
@@ -52,15 +58,17 @@ def list_() -> None:
 
 @app.command()
 @friendly_errors
-def docs(check: bool = typer.Option(False, help="Exit 1 if docs/tags.md is out of date.")) -> None:
-    """Write docs/tags.md from the catalogue."""
+def docs(out: Path = typer.Argument(Path("tags.md"), help="Where to write the catalogue (in the repository: "
+                                    "docs/tags.md)."),
+         check: bool = typer.Option(False, help="Exit 1 if the file is out of date.")) -> None:
+    """Write the tag catalogue as Markdown (tags.md in the current directory by default)."""
     text = catalogue_markdown()
     if check:
-        if not DOCS.exists() or DOCS.read_text() != text:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
             raise typer.Exit(1)
         return
-    DOCS.write_text(text)
-    console.print(f"wrote {DOCS}")
+    out.write_text(text, encoding="utf-8")
+    console.print(f"wrote {out}")
 
 
 @app.command()
@@ -91,7 +99,7 @@ def refresh_(
     with open_database(get_settings()) as db, Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                                         TimeElapsedColumn(), console=err_console) as progress:
         result = refresh(db, only=only or None, customers=ids, engine=engine, as_of=as_of,
-                         observer=StageProgress(progress))
+                         progress=StageProgress(progress))
     table = Table(title=f"tags refreshed as of {result.as_of} (engine: {result.engine})", show_edge=False)
     for col in ("stage", "rows", "seconds"):
         table.add_column(col, justify="right" if col != "stage" else "left")

@@ -23,13 +23,13 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
-from gql.context import Context
-from gql.ide import graphiql_html
-from gql.schema import build_schema
-from graph.auth import Role, TokenCache
-from graph.db import Database
-from graph.errors import CkgError
-from graph.settings import Settings, get_settings
+from ckg.gql.context import Context
+from ckg.gql.ide import graphiql_html
+from ckg.gql.schema import build_schema
+from ckg.graph.auth import Role, TokenCache
+from ckg.graph.db import Database
+from ckg.graph.errors import CkgError
+from ckg.graph.settings import Settings, get_settings
 
 log = logging.getLogger("ckg.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"

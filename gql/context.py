@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from gql.loaders import Loaders
-from graph.auth import CAN_READ_PII, CAN_READ_SENSITIVE, Role
-from graph.db import Database
+from ckg.gql.loaders import Loaders
+from ckg.graph.auth import CAN_READ_PII, CAN_READ_SENSITIVE, Role
+from ckg.graph.db import Database
 
 
 @dataclass

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from graph import customers, enterprises
-from graph.db import Database
+from ckg.graph import customers, enterprises
+from ckg.graph.db import Database
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -7,7 +7,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from graph.auth import CAN_READ_PII, Role
+from ckg.graph.auth import CAN_READ_PII, Role
 
 
 class CanReadPII(BasePermission):

@@ -8,30 +8,22 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from gql import types as t
-from graph import customers, enterprises, privacy, recommend, reports, segments
-from graph import events as event_store
-from graph.errors import NotFound
-from graph.portrait import assemble
-from graph.queries import queries
-from graph.tags.catalogue import FAMILIES
-from graph.tags.explain import explain
-from graph.tags.refresh import data_end, refresh
+from ckg.gql import types as t
+from ckg.gql.paging import check_first, decode_cursor, encode_cursor
+from ckg.graph import customers, enterprises, privacy, recommend, reports, segments
+from ckg.graph import events as event_store
+from ckg.graph.communities import community_detail
+from ckg.graph.errors import NotFound
+from ckg.graph.portrait import assemble
+from ckg.graph.tags.catalogue import FAMILIES
+from ckg.graph.tags.explain import explain, tags_held
+from ckg.graph.tags.refresh import data_end, refresh
 
 
-async def customer_connection(info: Info, flt: customers.CustomerFilter, first: int, after: str | None
-                              ) -> t.CustomerConnection:
-    t.check_first(first)
-    db = info.context.db
-    ids, more, total = await run_in_threadpool(
-        customers.customer_page, db, flt, first, t.decode_cursor("customer", after),
-        info.context.can_read_sensitive)
-    rows = await info.context.loaders.customer.load_many(ids)
-    edges = [t.CustomerEdge(node=t.Customer.of(r), cursor=t.encode_cursor("customer", r["id"]))
-             for r in rows if r is not None]
-    end = edges[-1].cursor if edges else None
-    info_ = t.PageInfo(has_next_page=more, end_cursor=end)
-    return t.CustomerConnection(edges=edges, total_count=total, page_info=info_)
+async def server(info: Info) -> t.ServerStatus:
+    s = await run_in_threadpool(info.context.db.server_info)
+    return t.ServerStatus(neo4j_version=s.neo4j_version, edition=s.edition, gds_version=s.gds_version,
+                          apoc_version=s.apoc_version)
 
 
 async def customer(info: Info, id: strawberry.ID) -> t.Customer | None:
@@ -44,7 +36,7 @@ async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: 
     flt = customers.CustomerFilter() if filter is None else customers.CustomerFilter(
         tag=filter.tag, dimension=filter.dimension, min_weight=filter.min_weight, country=filter.country,
         community=filter.community, segment=filter.segment)
-    return await customer_connection(info, flt, first, after)
+    return await t.customer_connection(info, flt, first, after)
 
 
 async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
@@ -54,11 +46,11 @@ async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
 
 async def enterprises_(info: Info, first: int = 20, after: str | None = None, country: str | None = None,
                        tag: str | None = None) -> t.EnterpriseConnection:
-    t.check_first(first)
+    check_first(first)
     ids, more, total = await run_in_threadpool(enterprises.enterprise_page, info.context.db, first,
-                                               t.decode_cursor("enterprise", after), country, tag)
+                                               decode_cursor("enterprise", after), country, tag)
     rows = await info.context.loaders.enterprise.load_many(ids)
-    edges = [t.EnterpriseEdge(node=t.Enterprise.of(r), cursor=t.encode_cursor("enterprise", r["id"]))
+    edges = [t.EnterpriseEdge(node=t.Enterprise.of(r), cursor=encode_cursor("enterprise", r["id"]))
              for r in rows if r is not None]
     return t.EnterpriseConnection(edges=edges, total_count=total,
                                   page_info=t.PageInfo(has_next_page=more,
@@ -77,8 +69,7 @@ async def portrait(info: Info, customer_id: strawberry.ID) -> t.Portrait | None:
 
 
 async def tag_catalog(info: Info) -> t.TagCatalog:
-    rows = await run_in_threadpool(info.context.db.read, queries.api.list_tags_in_use,
-                                   includeSensitive=info.context.can_read_sensitive)
+    rows = await run_in_threadpool(tags_held, info.context.db, info.context.can_read_sensitive)
     return t.TagCatalog(
         families=[t.TagFamilyInfo(name=f.name, dimension=f.dimension, description=f.description,
                                   derivation=f.derivation, sensitive=f.sensitive, expands_over=f.expands_over)
@@ -88,18 +79,17 @@ async def tag_catalog(info: Info) -> t.TagCatalog:
 
 
 async def community(info: Info, id: strawberry.ID, first: int = 50) -> t.CommunityDetail | None:
-    t.check_first(first)
-    rows = await run_in_threadpool(info.context.db.read, queries.api.get_community, id=str(id), first=first)
-    if not rows:
+    check_first(first)
+    r = await run_in_threadpool(community_detail, info.context.db, str(id), first)
+    if r is None:
         return None
-    r = rows[0]
     return t.CommunityDetail(id=strawberry.ID(r["communityId"]), kind=r["kind"], size=r["size"],
                              algorithm=r["algorithm"], dominant_interests=r["dominantInterests"] or [],
                              computed_at=r["computedAt"], member_ids=[strawberry.ID(m) for m in r["members"]])
 
 
 async def recommendations(info: Info, customer_id: strawberry.ID, first: int = 10) -> list[t.Recommendation]:
-    t.check_first(first)
+    check_first(first)
     recs = await run_in_threadpool(recommend.recommend, info.context.db, str(customer_id), first)
     return [t.Recommendation(sku=strawberry.ID(r.sku), name=r.name, price=r.price, score=r.score, reasons=r.reasons)
             for r in recs]
@@ -126,7 +116,7 @@ async def channel_quality(info: Info) -> list[t.ChannelQuality]:
 
 
 async def warehouse_demand(info: Info, days: int = 90, first: int = 50) -> list[t.DemandRow]:
-    t.check_first(first)
+    check_first(first)
     rows = await run_in_threadpool(reports.warehouse_demand, info.context.db, days, first)
     return [t.DemandRow(country=r["country"], category=r["category"], warehouse=r["warehouse"], units=r["units"],
                         revenue_usd=r["revenueUsd"]) for r in rows]
@@ -175,7 +165,7 @@ async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEvent
     return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
 
 
-async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshResult:
+async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshTagsResult:
     db = info.context.db
     ids = [str(i) for i in customer_ids] if customer_ids else None
     if ids:

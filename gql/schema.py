@@ -15,12 +15,11 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
-from strawberry.types import Info
 
-from gql import resolvers as r
-from gql import types as t
-from gql.permissions import CanChangeData, IsAdmin
-from graph.errors import CkgError
+from ckg.gql import resolvers as r
+from ckg.gql import types as t
+from ckg.gql.permissions import CanChangeData, IsAdmin
+from ckg.graph.errors import CkgError
 
 log = logging.getLogger("ckg.api")
 MAX_DEPTH = 10
@@ -29,21 +28,9 @@ MAX_TOKENS = 2000
 
 
 @strawberry.type
-class ServerStatus:
-    neo4j_version: str
-    edition: str
-    gds_version: str | None
-    apoc_version: str | None
-
-
-@strawberry.type
 class Query:
-    @strawberry.field(description="Versions of the Neo4j server behind this API.")
-    def server(self, info: Info) -> ServerStatus:
-        s = info.context.db.server_info()
-        return ServerStatus(neo4j_version=s.neo4j_version, edition=s.edition, gds_version=s.gds_version,
-                            apoc_version=s.apoc_version)
-
+    server: t.ServerStatus = strawberry.field(resolver=r.server,
+                                              description="Versions of the Neo4j server behind this API.")
     customer: t.Customer | None = strawberry.field(resolver=r.customer)
     customers: t.CustomerConnection = strawberry.field(resolver=r.customers_,
                                                        description="Customers with filters (Relay connection).")
@@ -68,7 +55,7 @@ class Mutation:
     record_events: t.RecordEventsResult = strawberry.mutation(
         resolver=r.record_events, permission_classes=[CanChangeData], graphql_type=t.RecordEventsResult,
         description="Store behaviour events and refresh the affected portraits.")
-    refresh_tags: t.RefreshResult = strawberry.mutation(resolver=r.refresh_tags, permission_classes=[IsAdmin])
+    refresh_tags: t.RefreshTagsResult = strawberry.mutation(resolver=r.refresh_tags, permission_classes=[IsAdmin])
     define_segment: t.SegmentResult = strawberry.mutation(resolver=r.define_segment, permission_classes=[CanChangeData])
     erase_customer: t.EraseResult = strawberry.mutation(
         resolver=r.erase_customer, permission_classes=[IsAdmin],

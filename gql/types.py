@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import base64
 from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
+from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from gql.permissions import CanReadPII
-from graph.errors import CkgError
-
-MAX_PAGE = 100
-
-
-class PageSizeError(CkgError):
-    """``first`` outside 1..100."""
+from ckg.gql.paging import check_first, decode_cursor, decode_offset, encode_cursor
+from ckg.gql.permissions import CanReadPII
+from ckg.graph import customers
 
 
-def check_first(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise PageSizeError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-    return first
-
-
-def encode_cursor(kind: str, value: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
-
-
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise PageSizeError("malformed cursor") from None
-    prefix, _, value = text.partition(":")
-    if prefix != kind:
-        raise PageSizeError("cursor from another list")
-    return value
+@strawberry.type
+class ServerStatus:
+    neo4j_version: str
+    edition: str
+    gds_version: str | None
+    apoc_version: str | None
 
 
 @strawberry.type
@@ -108,7 +88,7 @@ class OrderConnection:
 @strawberry.type
 class SimilarCustomer:
     score: float
-    customer: Annotated[Customer, strawberry.lazy("gql.types")]
+    customer: Annotated[Customer, strawberry.lazy("ckg.gql.types")]
 
 
 @strawberry.type
@@ -154,7 +134,7 @@ class Customer:
     @strawberry.field
     async def orders(self, info: Info, first: int = 10, after: str | None = None) -> OrderConnection:
         check_first(first)
-        offset = int(decode_cursor("order", after) or -1) + 1
+        offset = decode_offset("order", after)
         res = await info.context.loaders.orders(offset, first).load(str(self.id))
         page = res["page"]
         edges = [OrderEdge(node=Order(order_id=strawberry.ID(o["orderId"]), placed_at=o["placedAt"],
@@ -368,10 +348,21 @@ class Segment:
 
     @strawberry.field
     async def members(self, info: Info, first: int = 20, after: str | None = None) -> CustomerConnection:
-        from gql.resolvers import customer_connection
-        from graph.customers import CustomerFilter as Filter
+        return await customer_connection(info, customers.CustomerFilter(segment=self.name), first, after)
 
-        return await customer_connection(info, Filter(segment=self.name), first, after)
+
+async def customer_connection(info: Info, flt: customers.CustomerFilter, first: int, after: str | None
+                              ) -> CustomerConnection:
+    """A page of customers matching ``flt``: the ids in one query, the customers through the DataLoader."""
+    check_first(first)
+    ids, more, total = await run_in_threadpool(
+        customers.customer_page, info.context.db, flt, first, decode_cursor("customer", after),
+        info.context.can_read_sensitive)
+    rows = await info.context.loaders.customer.load_many(ids)
+    edges = [CustomerEdge(node=Customer.of(r), cursor=encode_cursor("customer", r["id"]))
+             for r in rows if r is not None]
+    end = edges[-1].cursor if edges else None
+    return CustomerConnection(edges=edges, total_count=total, page_info=PageInfo(has_next_page=more, end_cursor=end))
 
 
 # ---------------------------------------------------------------- expected errors, part of the schema
@@ -434,4 +425,4 @@ ExplainResult = Annotated[TagExplanation | NotFoundError, strawberry.union("Expl
 SegmentResult = Annotated[Segment | InvalidRuleError, strawberry.union("SegmentResult")]
 RecordEventsResult = Annotated[EventsRecorded | UnknownEntitiesError, strawberry.union("RecordEventsResult")]
 EraseResult = Annotated[CustomerErased | NotFoundError, strawberry.union("EraseCustomerResult")]
-RefreshResult = Annotated[TagsRefreshed | NotFoundError, strawberry.union("RefreshTagsResult")]
+RefreshTagsResult = Annotated[TagsRefreshed | NotFoundError, strawberry.union("RefreshTagsResult")]

@@ -8,8 +8,8 @@ import threading
 import time
 from enum import StrEnum
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 class Role(StrEnum):

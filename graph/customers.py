@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.lookup import all_per_id, one_per_id
+from ckg.graph.queries import queries
 
 
 @dataclass(frozen=True)
@@ -26,33 +26,25 @@ class CustomerFilter:
                 "includeSensitive": include_sensitive}
 
 
-def _group(rows: list[dict[str, Any]], ids: Sequence[str]) -> list[list[dict[str, Any]]]:
-    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by[r["id"]].append(r)
-    return [by.get(i, []) for i in ids]
-
-
 def customers_by_id(db: Database, ids: Sequence[str]) -> list[dict[str, Any] | None]:
-    rows = {r["id"]: r for r in db.read(queries.api.get_customers, ids=list(ids))}
-    return [rows.get(i) for i in ids]
+    return one_per_id(db.read(queries.api.get_customers, ids=list(ids)), ids, None)
 
 
 def tags_by_customer(db: Database, ids: Sequence[str], include_sensitive: bool) -> list[list[dict[str, Any]]]:
-    return _group(db.read(queries.api.get_customer_tags, ids=list(ids), includeSensitive=include_sensitive), ids)
+    return all_per_id(db.read(queries.api.get_customer_tags, ids=list(ids), includeSensitive=include_sensitive), ids)
 
 
 def communities_by_customer(db: Database, ids: Sequence[str]) -> list[list[dict[str, Any]]]:
-    return _group(db.read(queries.api.get_customer_communities, ids=list(ids)), ids)
+    return all_per_id(db.read(queries.api.get_customer_communities, ids=list(ids)), ids)
 
 
 def similar_by_customer(db: Database, ids: Sequence[str], first: int) -> list[list[dict[str, Any]]]:
-    return _group(db.read(queries.api.get_similar_customers, ids=list(ids), first=first), ids)
+    return all_per_id(db.read(queries.api.get_similar_customers, ids=list(ids), first=first), ids)
 
 
 def orders_by_customer(db: Database, ids: Sequence[str], offset: int, first: int) -> list[dict[str, Any]]:
-    rows = {r["id"]: r for r in db.read(queries.api.get_customer_orders, ids=list(ids), offset=offset, first=first)}
-    return [rows.get(i, {"total": 0, "page": []}) for i in ids]
+    rows = db.read(queries.api.get_customer_orders, ids=list(ids), offset=offset, first=first)
+    return one_per_id(rows, ids, {"total": 0, "page": []})
 
 
 def customer_page(db: Database, flt: CustomerFilter, first: int, after: str | None,

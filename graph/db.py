@@ -24,9 +24,9 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import AuthenticationFailed, DatabaseUnavailable, QueryFailed
-from graph.queries import Query
-from graph.settings import Settings
+from ckg.graph.errors import AuthenticationFailed, DatabaseUnavailable, QueryFailed
+from ckg.graph.queries import Query
+from ckg.graph.settings import Settings
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -178,7 +178,7 @@ class Database:
 
     def server_info(self) -> ServerInfo:
         """Versions of Neo4j and, where installed, GDS and APOC."""
-        from graph.queries import queries
+        from ckg.graph.queries import queries
 
         with self.errors():
             info = self._driver.get_server_info()
@@ -195,7 +195,7 @@ class Database:
         )
 
     def has_gds(self) -> bool:
-        from graph.queries import queries
+        from ckg.graph.queries import queries
 
         return bool(self.read(queries.admin.list_version_functions, names=["gds.version"]))
 

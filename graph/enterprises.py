@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.lookup import all_per_id, one_per_id
+from ckg.graph.queries import queries
 
 
 def enterprises_by_id(db: Database, ids: Sequence[str]) -> list[dict[str, Any] | None]:
-    rows = {r["id"]: r for r in db.read(queries.api.get_enterprises, ids=list(ids))}
-    return [rows.get(i) for i in ids]
+    return one_per_id(db.read(queries.api.get_enterprises, ids=list(ids)), ids, None)
 
 
 def tags_by_enterprise(db: Database, ids: Sequence[str]) -> list[list[dict[str, Any]]]:
-    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in db.read(queries.api.get_enterprise_tags, ids=list(ids)):
-        by[r["id"]].append(r)
-    return [by.get(i, []) for i in ids]
+    return all_per_id(db.read(queries.api.get_enterprise_tags, ids=list(ids)), ids)
 
 
 def enterprise_page(db: Database, first: int, after: str | None, country: str | None,

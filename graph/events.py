@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db import Database, TxRunner
-from graph.queries import queries
+from ckg.graph.db import Database, TxRunner
+from ckg.graph.queries import Query, queries
 
-WRITES = {"view": "load/merge_views", "favorite": "load/merge_favorites", "cart": "load/merge_carts",
-          "search": "load/merge_searches"}
+#: The write statement of each event type: the one table for the loader and the API.
+EVENT_WRITES: dict[str, Query] = {"view": queries.load.merge_views, "favorite": queries.load.merge_favorites,
+                                  "cart": queries.load.merge_carts, "search": queries.load.merge_searches}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def record(db: Database, events: list[Event]) -> Recorded:
             by_type[e.type].append({"eventId": e.event_id, "customerId": e.customer_id, "at": e.at,
                                     "sku": e.sku, "query": e.query, "device": e.device})
         for kind, rows in by_type.items():
-            tx.run(queries.get(WRITES[kind]), rows=rows)
+            tx.run(EVENT_WRITES[kind], rows=rows)
         return Recorded(sum(len(v) for v in by_type.values()), sorted(missing_c), sorted(missing_p))
 
     return db.write_tx(work)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 def delete_all_data(db: Database) -> int:

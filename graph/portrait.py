@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.tags.catalogue import B2C_DIMENSIONS
+from ckg.graph.tags.catalogue import B2C_DIMENSIONS
 
 
 @dataclass

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from graph.db import Database, TxRunner
-from graph.errors import NotFound
-from graph.queries import queries
+from ckg.graph.db import Database, TxRunner
+from ckg.graph.errors import NotFound
+from ckg.graph.queries import queries
 
 AUDIT_SALT = "ckg-audit-v1"
 

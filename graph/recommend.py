@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 #: (reason shown to users, query under cypher/api, weight of that signal)
 SOURCES = (("co-purchase", "recommend_copurchase", 1.0), ("similar customers", "recommend_similar", 0.8),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.db import Database
-from graph.queries import queries
-from graph.tags.refresh import data_end
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
+from ckg.graph.tags.refresh import data_end
 
 
 def channel_quality(db: Database) -> list[dict[str, Any]]:

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db import Database
-from graph.errors import CkgError
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.errors import CkgError
+from ckg.graph.queries import queries
 
 PAGE = 5000
 _TOKEN = re.compile(r'\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>>=|\(|\))|(?P<word>[A-Za-z_]+))')

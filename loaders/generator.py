@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from loaders import catalogue_data as cd
-from loaders.format import FORMAT_VERSION, HEADERS
+from ckg.loaders import catalogue_data as cd
+from ckg.loaders.format import FORMAT_VERSION, HEADERS
 
 AS_OF = datetime(2026, 10, 31, 23, 59, 0, tzinfo=UTC)
 START = AS_OF - timedelta(days=730)

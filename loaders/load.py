@@ -17,43 +17,26 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
-from graph.db import Database, TxRunner
-from graph.errors import InputError
-from graph.queries import queries
-from loaders.errors import RowError, shorten
-from loaders.readers import CsvReader, JsonLinesReader, Record
-from loaders.rows import Row
-from loaders.seen_keys import SeenKeys
-from loaders.spec import EVENT_WRITES, LOAD_ORDER, SPECS, FileSpec
+from ckg.graph.db import Database, TxRunner
+from ckg.graph.errors import InputError
+from ckg.graph.events import EVENT_WRITES
+from ckg.graph.progress import NoProgress, Progress
+from ckg.graph.queries import queries
+from ckg.loaders.errors import RowError, shorten
+from ckg.loaders.readers import CsvReader, JsonLinesReader, Record
+from ckg.loaders.rows import Row
+from ckg.loaders.seen_keys import SeenKeys
+from ckg.loaders.spec import LOAD_ORDER, SPECS, FileSpec
 
 DEFAULT_BATCH = 10_000
 
 
 class LoadStopped(Exception):
     """Raised inside the loader when ``--max-rejects`` is exceeded."""
-
-
-class Observer(Protocol):
-    """Progress callbacks (the CLI draws Rich progress bars from these)."""
-
-    def start_file(self, name: str, total_bytes: int) -> None: ...
-    def advance(self, name: str, bytes_done: int, rows: int) -> None: ...
-    def end_file(self, name: str) -> None: ...
-
-
-class NullObserver:
-    def start_file(self, name: str, total_bytes: int) -> None:
-        pass
-
-    def advance(self, name: str, bytes_done: int, rows: int) -> None:
-        pass
-
-    def end_file(self, name: str) -> None:
-        pass
 
 
 @dataclass
@@ -139,7 +122,7 @@ class Loader:
 
     def __init__(self, db: Database | None, directory: Path, *, batch_size: int = DEFAULT_BATCH,
                  max_rejects: int | None = None, quarantine: Path | None = None,
-                 observer: Observer | None = None, only: list[str] | None = None) -> None:
+                 progress: Progress | None = None, only: list[str] | None = None) -> None:
         if not directory.exists():
             raise InputError(f"dataset directory {directory} does not exist")
         if not directory.is_dir():
@@ -150,7 +133,7 @@ class Loader:
         self.dir = directory
         self.batch_size = batch_size
         self.max_rejects = max_rejects
-        self.observer = observer or NullObserver()
+        self.progress = progress or NoProgress()
         self.only = only
         self.report = LoadReport(quarantine=quarantine)
         self.quarantine = Quarantine(quarantine)
@@ -215,7 +198,7 @@ class Loader:
         path = self.dir / spec.name
         stats = self.report.files.setdefault(spec.name, FileStats())
         reader: CsvReader | JsonLinesReader = CsvReader(path) if spec.is_csv else JsonLinesReader(path)
-        self.observer.start_file(spec.name, path.stat().st_size)
+        self.progress.start(spec.name, path.stat().st_size)
         try:
             if reader.header_error:
                 self._file_error(stats, reader.header_error)
@@ -238,7 +221,7 @@ class Loader:
             try:
                 for n, item in enumerate(self._validated(spec, reader), start=1):
                     if n % 2000 == 0:
-                        self.observer.advance(spec.name, reader.bytes_read(), n)
+                        self.progress.advance(spec.name, reader.bytes_read())
                     if item is None:
                         if self._over_limit():
                             break
@@ -253,7 +236,7 @@ class Loader:
                 seen.close()
         finally:
             reader.close()
-            self.observer.end_file(spec.name)
+            self.progress.end(spec.name)
 
     def _submit(self, spec: FileSpec, items: list[tuple[int, Row, dict[str, Any]]], seen: SeenKeys,
                 work: queue.Queue[_Batch | None]) -> None:
@@ -319,7 +302,7 @@ class Loader:
                 for row in good:
                     by_type.setdefault(row.type, []).append(row.params())  # type: ignore[attr-defined]
                 for kind, rows in by_type.items():
-                    tx.run(queries.get(EVENT_WRITES[kind]), rows=rows)
+                    tx.run(EVENT_WRITES[kind], rows=rows)
             elif good:
                 tx.run(queries.get(spec.write), rows=[row.params() for row in good])
             return rejected

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from loaders.errors import RowError, shorten
+from ckg.loaders.errors import RowError, shorten
 
 MAX_FIELD_BYTES = 1_000_000
 csv.field_size_limit(64 * 1024 * 1024)  # read big fields, then reject them with a clear reason

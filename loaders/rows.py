@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from loaders.codes import COUNTRIES, CURRENCIES
+from ckg.loaders.codes import COUNTRIES, CURRENCIES
 
 
 def _blank_to_none(value: Any) -> Any:

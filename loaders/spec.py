@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders import rows as r
-from loaders.format import EVENTS_FILE, HEADERS
+from ckg.loaders import rows as r
+from ckg.loaders.format import EVENTS_FILE, HEADERS
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class FileSpec:
     model: type[r.Row]
     key: tuple[str, ...]
     refs: tuple[Ref, ...]
-    write: str  # query name; for events, the query for views (see EVENT_WRITES)
+    write: str  # query name; events are written per type (ckg.graph.events.EVENT_WRITES)
 
     @property
     def required_columns(self) -> list[str]:
@@ -85,9 +85,6 @@ SPECS: dict[str, FileSpec] = {
                  (_ref("customerId", "customers.csv"), _ref("sku", "products.csv")), "load/merge_views"),
     ]
 }
-
-EVENT_WRITES = {"view": "load/merge_views", "favorite": "load/merge_favorites",
-                "cart": "load/merge_carts", "search": "load/merge_searches"}
 
 LOAD_ORDER = [*HEADERS, EVENTS_FILE]
 assert list(SPECS) == LOAD_ORDER, "SPECS must follow the format's load order"

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import local_server
-from graph.db import Database
-from graph.maintenance import delete_all_data
-from graph.schema import apply_schema
-from graph.settings import Settings
+from ckg.graph.db import Database
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.schema import apply_schema
+from ckg.graph.settings import Settings
+from ckg.server import launcher
 
 TEST_PASSWORD = "ckg-test-password"
 TEST_BOLT_PORT = int(os.environ.get("CKG_TEST_BOLT_PORT", "17687"))
@@ -30,15 +30,15 @@ TEST_HTTP_PORT = int(os.environ.get("CKG_TEST_HTTP_PORT", "17474"))
 @dataclass
 class Neo4jUnderTest:
     settings: Settings
-    instance: local_server.Instance | None  # None when CKG_TEST_NEO4J_URI is used
+    instance: launcher.Instance | None  # None when CKG_TEST_NEO4J_URI is used
 
     def stop(self) -> None:
         assert self.instance is not None, "cannot stop an external server"
-        local_server.stop(self.instance)
+        launcher.stop(self.instance)
 
     def start(self) -> None:
         assert self.instance is not None, "cannot start an external server"
-        local_server.start(self.instance, self.settings.password)
+        launcher.start(self.instance, self.settings.password)
 
 
 @pytest.fixture(scope="session")
@@ -50,20 +50,20 @@ def neo4j_server() -> Iterator[Neo4jUnderTest]:
         yield Neo4jUnderTest(settings, None)
         return
     home = Settings().home
-    dist = local_server.dist_dir(home)
-    if not local_server.is_assembled(dist):
+    dist = launcher.dist_dir(home)
+    if not launcher.is_assembled(dist):
         pytest.fail(f"Neo4j is not assembled in {dist}; run `make setup` (make test does it).")
     directory = Path(tempfile.mkdtemp(prefix="ckg-test-neo4j-"))
-    inst = local_server.Instance(dist=dist, directory=directory, bolt_port=TEST_BOLT_PORT,
+    inst = launcher.Instance(dist=dist, directory=directory, bolt_port=TEST_BOLT_PORT,
                                  http_port=TEST_HTTP_PORT, heap="2g", pagecache="1g")
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{TEST_BOLT_PORT}",
                         neo4j_password=TEST_PASSWORD, neo4j_http_port=TEST_HTTP_PORT,
                         home=home)
-    local_server.start(inst, TEST_PASSWORD)
+    launcher.start(inst, TEST_PASSWORD)
     try:
         yield Neo4jUnderTest(settings, inst)
     finally:
-        local_server.stop(inst)
+        launcher.stop(inst)
         shutil.rmtree(directory, ignore_errors=True)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from loaders.format import HEADERS
+from ckg.loaders.format import HEADERS
 
 GOOD = {
     "channels.csv": [["organic", "Organic search", "organic"]],

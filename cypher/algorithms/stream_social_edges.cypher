@@ -1,8 +1,3 @@
-// Customer-to-customer ties of the social graph: referrals and shares that reached someone.
-CALL () {
-  MATCH (a:Customer)-[:REFERRED]->(b:Customer) RETURN a.customerId AS source, b.customerId AS target
-  UNION ALL
-  MATCH (a:Customer)-[:SHARED]->(:SocialShare)-[:REACHED]->(b:Customer) WHERE a <> b
-  RETURN a.customerId AS source, b.customerId AS target
-}
-RETURN source, target ORDER BY source, target
+// Customer-to-customer ties of the social graph, by customer id.
+CALL () { {{ include algorithms/social_ties }} }
+RETURN a.customerId AS source, b.customerId AS target ORDER BY source, target

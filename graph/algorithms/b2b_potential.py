@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from graph.ranking import average_ranks
+from ckg.graph.ranking import average_ranks
 
 WEIGHTS = {"inquiries": 0.25, "inquiryValue": 0.2, "spend": 0.25, "orders": 0.1, "size": 0.1,
            "contacts": 0.05, "recency": 0.05}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from graph.db import Database
+from ckg.graph.db import Database
 
 Engine = Literal["gds", "networkx"]
 log = logging.getLogger("ckg.algorithms")

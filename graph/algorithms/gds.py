@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from graph.db import Database
-from graph.queries import Query, queries
+from ckg.graph.db import Database
+from ckg.graph.queries import Query, queries
 
 
 @contextmanager

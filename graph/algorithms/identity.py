@@ -6,10 +6,10 @@ from collections import defaultdict
 
 import networkx as nx
 
-from graph.algorithms.engine import Engine
-from graph.algorithms.gds import projected
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.algorithms.engine import Engine
+from ckg.graph.algorithms.gds import projected
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 def identity_edges(db: Database) -> list[tuple[str, str, str]]:

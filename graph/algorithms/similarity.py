@@ -11,10 +11,10 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 
-from graph.algorithms.engine import Engine
-from graph.algorithms.gds import projected
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.algorithms.engine import Engine
+from ckg.graph.algorithms.gds import projected
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 def similar_customers(db: Database, engine: Engine, top_k: int = 5, cutoff: float = 0.3) -> list[dict[str, object]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.algorithms.engine import Engine
-from graph.algorithms.gds import projected
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.algorithms.engine import Engine
+from ckg.graph.algorithms.gds import projected
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 def social_graph(db: Database) -> nx.DiGraph:

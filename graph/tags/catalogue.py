@@ -2,17 +2,17 @@
 
 A *family* expands over the data into many tags: ``interest`` becomes ``interest:<category>`` for
 every category a customer shows interest in. This module is the one place that lists them all;
-``docs/tags.md`` is generated from it (``ckg tags docs``).
+``docs/tags.md`` is generated from it (``ckg tags docs docs/tags.md``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Literal
 
-from graph.queries import CYPHER_DIR
+from ckg.graph.queries import CYPHER_DIR
 
 B2C_DIMENSIONS = ("basic", "behaviour", "content_preference", "transaction", "evaluation", "social")
 B2B_DIMENSIONS = ("enterprise_basic", "enterprise_contact", "enterprise_transaction",
@@ -181,7 +181,7 @@ FAMILIES: tuple[TagFamily, ...] = (
 )
 
 
-def validate(families: tuple[TagFamily, ...], cypher_dir: Path = CYPHER_DIR) -> None:
+def validate(families: tuple[TagFamily, ...], cypher_dir: Traversable = CYPHER_DIR) -> None:
     """Fail fast on an unknown dimension, a missing derivation or a duplicate name."""
     seen: set[str] = set()
     for f in families:
@@ -197,7 +197,7 @@ def validate(families: tuple[TagFamily, ...], cypher_dir: Path = CYPHER_DIR) -> 
             raise CatalogueError(f"tag family {f.name!r}: {f.dimension!r} is not a {f.applies_to} dimension")
         if f.query_name is None and f.algorithm is None:
             raise CatalogueError(f"tag family {f.name!r}: derivation must be cypher:<file> or algorithm:<name>")
-        if f.query_name and not (cypher_dir / f"{f.query_name}.cypher").exists():
+        if f.query_name and not cypher_dir.joinpath(f"{f.query_name}.cypher").is_file():
             raise CatalogueError(f"tag family {f.name!r}: missing cypher/{f.query_name}.cypher")
         if f.algorithm and f.algorithm not in ALGORITHMS:
             raise CatalogueError(f"tag family {f.name!r}: unknown algorithm {f.algorithm!r}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from graph.tags.catalogue import B2B_DIMENSIONS, B2C_DIMENSIONS, FAMILIES
+from ckg.graph.tags.catalogue import B2B_DIMENSIONS, B2C_DIMENSIONS, FAMILIES
 
 
 def catalogue_markdown() -> str:
     lines = ["# Tag catalogue", "",
-             "Generated from `graph/tags/catalogue.py` by `ckg tags docs`; do not edit by hand.", "",
+             "Generated from `graph/tags/catalogue.py` by `ckg tags docs docs/tags.md`; do not edit by hand.", "",
              "A family yields one tag, or one tag per value (`family:value`). Every `HAS_TAG` relationship "
              "carries `weight` in [0, 1], `confidence`, `computedAt`, `source` and `evidence`. "
              "Behavioural weights decay with a 90-day half-life: an event counts 0.5^(age/90 days), measured "

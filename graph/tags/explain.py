@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.db import Database
-from graph.errors import NotFound
-from graph.queries import queries
-from graph.tags.catalogue import family_of
+from ckg.graph.db import Database
+from ckg.graph.errors import NotFound
+from ckg.graph.queries import queries
+from ckg.graph.tags.catalogue import family_of
 
 
 def explain(db: Database, subject_id: str, tag: str) -> dict[str, Any]:
@@ -25,4 +25,10 @@ def explain(db: Database, subject_id: str, tag: str) -> dict[str, Any]:
 
 
 def tags_in_use(db: Database) -> list[dict[str, Any]]:
+    """Distinct tags and assignments per dimension."""
     return db.read(queries.tags.count_tags_in_use)
+
+
+def tags_held(db: Database, include_sensitive: bool) -> list[dict[str, Any]]:
+    """Every tag someone holds, with its family, dimension and number of holders."""
+    return db.read(queries.api.list_tags_in_use, includeSensitive=include_sensitive)

@@ -3,7 +3,8 @@
 A Cypher family is derived chunk by chunk (5,000 ids): in one write transaction the chunk's old
 tags of that family are removed, the derivation query computes the new ones, and they are
 written with weight, confidence, computedAt, source and evidence. Algorithm families run their
-algorithm once over the whole graph (GDS or networkx), then write through the same path.
+algorithm once over the whole graph (GDS or networkx, :mod:`ckg.graph.tags.algorithm_families`),
+then their tag rows are written through the same path.
 """
 
 from __future__ import annotations
@@ -15,19 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.algorithms import b2b_potential, bgnbd, copurchase, identity, similarity, social
-from graph.algorithms.engine import Engine, choose
-from graph.db import Database, TxRunner
-from graph.errors import CkgError
-from graph.queries import Query, queries
-from graph.tags.catalogue import FAMILIES, TagFamily, family
+from ckg.graph.algorithms.engine import Engine, choose
+from ckg.graph.db import Database, TxRunner
+from ckg.graph.errors import CkgError
+from ckg.graph.progress import NoProgress, Progress
+from ckg.graph.queries import Query, queries
+from ckg.graph.tags.algorithm_families import ALGORITHM_FAMILIES, CHUNK, AlgorithmRun, TagRow, similar_customers
+from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
-CHUNK = 5000
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
 HALF_LIFE_DAYS = 90.0
 EXPECTING = ["Maternity Prenatal Vitamins", "Maternity Unscented Lotion", "Maternity Wear"]
 NEWBORN = ["Baby Care Newborn Clothes", "Nursery Cribs", "Feeding Bottles"]
-TagRow = dict[str, Any]
 
 
 @dataclass
@@ -46,16 +46,6 @@ class RefreshResult:
     @property
     def seconds(self) -> float:
         return sum(s.seconds for s in self.stages)
-
-
-class Observer:
-    """Progress callbacks (the CLI draws them); this base does nothing."""
-
-    def start(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, name: str, done: int) -> None:
-        pass
 
 
 def data_end(db: Database) -> str:
@@ -84,12 +74,12 @@ class Refresher:
     """Runs the derivations; one instance per refresh."""
 
     def __init__(self, db: Database, *, engine: str = "auto", as_of: str | None = None,
-                 observer: Observer | None = None) -> None:
+                 progress: Progress | None = None) -> None:
         self.db = db
         self._wanted_engine = engine
         self._engine: Engine | None = None
         self.now = as_of or data_end(db)
-        self.observer = observer or Observer()
+        self.progress = progress or NoProgress()
         self.result = RefreshResult(self.now, "networkx" if engine == "networkx" else "gds")
 
     @property
@@ -120,7 +110,7 @@ class Refresher:
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
         if SIMILARITY in wanted:
             started = time.perf_counter()
-            n = self._similarity()
+            n = similar_customers(AlgorithmRun(self.db, self.engine, self.now))
             self.result.stages.append(Stage(SIMILARITY, time.perf_counter() - started, n))
         return self.result
 
@@ -148,8 +138,7 @@ class Refresher:
     def _family(self, f: TagFamily) -> int:
         if f.query_name:
             return self._cypher_family(f)
-        algorithm = getattr(self, f"_algo_{f.algorithm}")
-        rows: list[TagRow] = algorithm(f)
+        rows = ALGORITHM_FAMILIES[f.algorithm or ""](AlgorithmRun(self.db, self.engine, self.now))
         return self._replace_all(f, rows)
 
     # ------------------------------------------------------------------ Cypher families
@@ -180,11 +169,12 @@ class Refresher:
         derive = queries.get(f.query_name)
         params = {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)}
         written = 0
-        self.observer.start(f.name, 0)
+        self.progress.start(f.name, 0)
         for n, ids in enumerate(_ids(self.db, f.applies_to), start=1):
             written += self.db.write_tx(
                 lambda tx, ids=ids: self._derive_chunk(tx, f, derive, params, ids))  # type: ignore[misc]
-            self.observer.advance(f.name, n)
+            self.progress.advance(f.name, n)
+        self.progress.end(f.name)
         return written
 
     def _clear_write(self, f: TagFamily) -> tuple[Query, Query]:
@@ -200,124 +190,9 @@ class Refresher:
             self.db.write(clear, ids=ids, family=f.name)
         return self.db.write_batches(write, rows, CHUNK, **params)
 
-    # ------------------------------------------------------------------ algorithm families
-    def _algo_louvain_social(self, f: TagFamily) -> list[TagRow]:
-        found = social.communities(self.db, self.engine)
-        self.db.write(queries.algorithms.clear_communities, kind="social")
-        self.db.write_batches(queries.algorithms.write_communities,
-                              ({"id": cid, "community": c} for cid, c in found.items()), CHUNK,
-                              kind="social", algorithm=f"louvain:{self.engine}", now=self.now)
-        self.db.write(queries.algorithms.update_community_profiles, kind="social")
-        sizes: dict[int, int] = {}
-        for c in found.values():
-            sizes[c] = sizes.get(c, 0) + 1
-        edges = social.social_graph(self.db).to_undirected() if found else None
-        tags = []
-        for cid, c in found.items():
-            size = sizes[c]
-            if size < 3:
-                continue  # a pair is not a community
-            band = "large" if size >= 30 else "medium" if size >= 10 else "small"
-            inside = 1.0
-            if edges is not None and cid in edges:
-                ties = list(edges.neighbors(cid))
-                inside = sum(found.get(n) == c for n in ties) / max(len(ties), 1)
-            tags.append({"id": cid, "tag": f"social_community:{band}", "weight": inside, "confidence": 0.8,
-                         "evidence": [f"community social-{c} of {size} members",
-                                      f"{inside:.0%} of ties inside it"]})
-        return tags
-
-    def _algo_pagerank_influence(self, f: TagFamily) -> list[TagRow]:
-        scores = social.influence(self.db, self.engine)
-        if not scores:
-            return []
-        ordered = sorted(scores, key=lambda k: (-scores[k], k))
-        n = len(ordered)
-        rows = []
-        for i, cid in enumerate(ordered):
-            pct = 1 - i / n
-            if pct < 0.9:
-                break
-            rows.append({"id": cid, "tag": "influencer:" + ("top" if pct >= 0.99 else "high"), "weight": pct,
-                         "confidence": 0.8, "evidence": [f"PageRank {scores[cid]:.3f}, rank {i + 1} of {n}"]})
-        return rows
-
-    def _algo_copurchase_clusters(self, f: TagFamily) -> list[TagRow]:
-        clusters = copurchase.product_clusters(self.db, self.engine)
-        prefs = copurchase.customer_preferences(self.db, clusters)
-        return [{"id": cid, "tag": f"preference_cluster:{cluster}", "weight": share,
-                 "confidence": 0.9 if total >= 5 else 0.5,
-                 "evidence": [f"{share:.0%} of {total} items bought fall in co-purchase cluster {cluster}"]}
-                for cid, (cluster, share, total) in prefs.items() if share >= 0.3]
-
-    def _algo_wcc_identity(self, f: TagFamily) -> list[TagRow]:
-        groups = identity.components(self.db, self.engine)
-        shared_by: dict[str, set[str]] = {}  # record -> identifiers it shares with another record
-        for a, b, how in identity.identity_edges(self.db):
-            shared_by.setdefault(a, set()).add(how)
-            shared_by.setdefault(b, set()).add(how)
-        self.db.write(queries.algorithms.clear_identity_links)
-        links, rows = [], []
-        for canonical, members in groups.items():
-            for m in members:
-                shared = sorted(shared_by.get(m, ()))
-                if m != canonical:
-                    links.append({"id": m, "canonical": canonical, "via": shared})
-                rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": 0.95,
-                             "evidence": [f"same person as {', '.join(x for x in members if x != m)}",
-                                          f"shares {', '.join(shared)}"]})
-        self.db.write_batches(queries.algorithms.write_identity_links, links, CHUNK, now=self.now,
-                              source=f"wcc:{self.engine}")
-        return rows
-
-    def _algo_bgnbd_propensity(self, f: TagFamily) -> list[TagRow]:
-        hist = self.db.read(queries.algorithms.stream_purchase_histories, now=self.now)
-        data = [(float(r["x"]), float(r["tx"]), float(r["T"])) for r in hist]
-        if len(data) < 20:
-            return []
-        params = bgnbd.fit(data)
-        scored, rows = [], []
-        horizon = 90 / 7
-        for r, (x, tx, big_t) in zip(hist, data, strict=True):
-            alive = bgnbd.p_alive(params, x, tx, big_t)
-            expected = bgnbd.expected_purchases(params, horizon, x, tx, big_t)
-            scored.append({"id": r["id"], "pAlive": alive, "expected90d": expected})
-            if alive >= 0.5 and expected >= 0.5:
-                rows.append({"id": r["id"], "tag": "likely_to_buy_soon", "weight": alive,
-                             "confidence": min(1.0, 0.5 + x / 10),
-                             "evidence": [f"P(alive) {alive:.2f}, expected purchases in 90 days {expected:.2f}",
-                                          f"{int(x)} repeat purchases, last {big_t - tx:.1f} weeks ago",
-                                          f"BG/NBD fit r={params.r:.3f} alpha={params.alpha:.3f} "
-                                          f"a={params.a:.3f} b={params.b:.3f}"]})
-        self.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=self.now)
-        return rows
-
-    def _algo_b2b_potential(self, f: TagFamily) -> list[TagRow]:
-        signals = self.db.read(queries.algorithms.stream_enterprise_signals, now=self.now)
-        ranked = b2b_potential.score(signals)
-        n = len(ranked)
-        self.db.write(queries.algorithms.write_enterprise_potential,
-                      rows=[{"id": p.id, "score": p.score, "rank": p.rank} for p in ranked], now=self.now)
-        rows = []
-        for p in ranked:
-            pct = 1 - (p.rank - 1) / max(n, 1)
-            tier = "tier_a" if pct > 0.8 else "tier_b" if pct > 0.5 else "tier_c"
-            rows.append({"id": p.id, "tag": f"purchasing_potential:{tier}", "weight": p.score, "confidence": 0.8,
-                         "evidence": [f"rank {p.rank} of {n}, score {p.score:.3f}",
-                                      f"{int(p.signals['inquiries'])} inquiries, {int(p.signals['orders'])} orders"]})
-        return rows
-
-    def _similarity(self) -> int:
-        rows = similarity.similar_customers(self.db, self.engine)
-        self.db.run_autocommit(queries.algorithms.clear_similarity)
-        method = "fastrp_knn" if self.engine == "gds" else "jaccard"
-        return self.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=self.now,
-                                     source=f"{method}:{self.engine}")
-
-
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,
-            engine: str = "auto", as_of: str | None = None, observer: Observer | None = None) -> RefreshResult:
+            engine: str = "auto", as_of: str | None = None, progress: Progress | None = None) -> RefreshResult:
     """Refresh every tag family (or ``only`` some), for everyone (or just ``customers``)."""
-    return Refresher(db, engine=engine, as_of=as_of, observer=observer).run(only, customers)
+    return Refresher(db, engine=engine, as_of=as_of, progress=progress).run(only, customers)
 
 

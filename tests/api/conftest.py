@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from gql.app import create_app
-from graph.auth import Role, create_token
-from graph.db import Database
-from graph.maintenance import delete_all_data
-from graph.settings import Settings
-from graph.tags.refresh import refresh
-from loaders.generator import generate
-from loaders.load import load_dataset
+from ckg.gql.app import create_app
+from ckg.graph.auth import Role, create_token
+from ckg.graph.db import Database
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.settings import Settings
+from ckg.graph.tags.refresh import refresh
+from ckg.loaders.generator import generate
+from ckg.loaders.load import load_dataset
 
 
 @pytest.fixture(scope="package")

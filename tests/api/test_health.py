@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from gql.app import create_app
-from graph.auth import Role
-from graph.settings import Settings
+from ckg.gql.app import create_app
+from ckg.graph.auth import Role
+from ckg.graph.settings import Settings
 from tests.conftest import Neo4jUnderTest
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.db import Database
-from graph.queries import queries
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
 
 
 @pytest.mark.usefixtures("api_data")
@@ -21,10 +21,10 @@ def test_saved_explore_queries_run(session_db: Database) -> None:
 
 @pytest.fixture
 def api_data(session_db: Database, tmp_path: Path) -> None:
-    from graph.maintenance import delete_all_data
-    from graph.tags.refresh import refresh
-    from loaders.generator import generate
-    from loaders.load import load_dataset
+    from ckg.graph.maintenance import delete_all_data
+    from ckg.graph.tags.refresh import refresh
+    from ckg.loaders.generator import generate
+    from ckg.loaders.load import load_dataset
 
     generate(300, 4, tmp_path / "d")
     delete_all_data(session_db)

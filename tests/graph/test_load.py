@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.counts import graph_counts
-from graph.db import Database
-from graph.queries import Query
-from graph.settings import Settings
-from loaders.format import HEADERS
-from loaders.generator import generate
-from loaders.load import load_dataset
+from ckg.graph.counts import graph_counts
+from ckg.graph.db import Database
+from ckg.graph.queries import Query
+from ckg.graph.settings import Settings
+from ckg.loaders.format import HEADERS
+from ckg.loaders.generator import generate
+from ckg.loaders.load import load_dataset
 from tests.dataset_builder import build, customer, write_csv
 
 
@@ -128,7 +128,7 @@ def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settin
     generate(1500, 5, data)
     env = {**os.environ, "CKG_NEO4J_URI": settings.neo4j_uri, "CKG_NEO4J_PASSWORD": settings.password,
            "CKG_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "load", str(data), "--batch-size", "200"],
+    proc = subprocess.Popen([sys.executable, "-m", "ckg", "load", str(data), "--batch-size", "200"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.db import Database
-from graph.errors import NotFound
-from graph.privacy import erase_customer, export_customer, subject_hash
-from graph.queries import Query
-from graph.tags.refresh import refresh
-from loaders.generator import generate
-from loaders.load import load_dataset
+from ckg.graph.db import Database
+from ckg.graph.errors import NotFound
+from ckg.graph.privacy import erase_customer, export_customer, subject_hash
+from ckg.graph.queries import Query
+from ckg.graph.tags.refresh import refresh
+from ckg.loaders.generator import generate
+from ckg.loaders.load import load_dataset
 
 
 def q(text: str) -> Query:

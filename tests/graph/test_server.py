@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import urllib.request
 
-from graph.db import Database
-from graph.queries import Query
-from graph.schema import apply_schema, constraint_names
-from graph.settings import Settings
+from ckg.graph.db import Database
+from ckg.graph.queries import Query
+from ckg.graph.schema import apply_schema, constraint_names
+from ckg.graph.settings import Settings
 
 
 def q(text: str) -> Query:

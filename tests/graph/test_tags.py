@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from graph.algorithms import identity, social
-from graph.db import Database
-from graph.errors import NotFound
-from graph.evaluation import adjusted_rand_index, evaluate
-from graph.maintenance import delete_all_data
-from graph.queries import Query
-from graph.tags.explain import explain, tags_in_use
-from graph.tags.refresh import refresh
-from loaders.generator import generate
-from loaders.load import load_dataset
+from ckg.graph.algorithms import identity, social
+from ckg.graph.db import Database
+from ckg.graph.errors import NotFound
+from ckg.graph.maintenance import delete_all_data
+from ckg.graph.queries import Query
+from ckg.graph.tags.explain import explain, tags_in_use
+from ckg.graph.tags.refresh import refresh
+from ckg.loaders.evaluation import adjusted_rand_index, evaluate
+from ckg.loaders.generator import generate
+from ckg.loaders.load import load_dataset
 
 
 def q(text: str) -> Query:

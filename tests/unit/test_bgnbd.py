@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.algorithms.bgnbd import BgNbdParams, expected_purchases, fit, hyp2f1, log_likelihood, p_alive
+from ckg.graph.algorithms.bgnbd import BgNbdParams, expected_purchases, fit, hyp2f1, log_likelihood, p_alive
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / ".ckg" / "reference"
 PUBLISHED = BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)  # their Table/Figure; LL = -9582.4

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.evaluation import adjusted_rand_index, normalized_mutual_info, precision_recall, spearman
-from graph.tags.catalogue import FAMILIES, CatalogueError, family_of, validate
-from graph.tags.docs import catalogue_markdown
+from ckg.graph.tags.catalogue import FAMILIES, CatalogueError, family_of, validate
+from ckg.graph.tags.docs import catalogue_markdown
+from ckg.loaders.evaluation import adjusted_rand_index, normalized_mutual_info, precision_recall, spearman
 
 
 def test_shipped_catalogue_is_valid_and_covers_every_dimension() -> None:
@@ -54,7 +54,7 @@ def test_tag_names_map_back_to_families() -> None:
 
 def test_generated_docs_are_current() -> None:
     docs = Path(__file__).resolve().parents[2] / "docs" / "tags.md"
-    assert docs.read_text() == catalogue_markdown(), "run `ckg tags docs`"
+    assert docs.read_text() == catalogue_markdown(), "run `ckg tags docs docs/tags.md`"
 
 
 def test_ari_and_nmi_known_values() -> None:

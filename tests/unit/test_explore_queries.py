@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.queries import queries
+from ckg.graph.queries import queries
 
 
 def test_explore_queries_are_read_only() -> None:

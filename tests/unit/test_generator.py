@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.generator import generate
+from ckg.loaders.generator import generate
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import QueryNotFound
-from graph.queries import QueryCatalog, queries
+from ckg.graph.errors import QueryNotFound
+from ckg.graph.queries import QueryCatalog, queries
 
 
 def test_every_cypher_file_loads_with_one_statement() -> None:
@@ -46,3 +46,27 @@ def test_no_query_text_is_built_by_formatting() -> None:
                 if needle in text:
                     offenders.append(f"{path.name}: {needle}")
     assert offenders == []
+
+
+def test_an_included_statement_becomes_a_subquery(tmp_path: Path) -> None:
+    (tmp_path / "area").mkdir()
+    (tmp_path / "area" / "pairs.cypher").write_text("// the pattern\nMATCH (a)-->(b) RETURN a, b")
+    (tmp_path / "area" / "stream_pairs.cypher").write_text("CALL () { {{ include area/pairs }} }\nRETURN a, b")
+    catalog = QueryCatalog(tmp_path)
+    assert catalog.get("area/stream_pairs").text == "CALL () { MATCH (a)-->(b) RETURN a, b }\nRETURN a, b"
+    assert catalog.get("area/pairs").text == "MATCH (a)-->(b) RETURN a, b"
+
+
+def test_including_a_missing_file_names_it(tmp_path: Path) -> None:
+    (tmp_path / "area").mkdir()
+    (tmp_path / "area" / "uses_nothing.cypher").write_text("CALL () { {{ include area/nothing }} } RETURN 1")
+    with pytest.raises(ValueError, match="cypher/area/nothing.cypher, which does not exist"):
+        QueryCatalog(tmp_path).names()
+
+
+def test_the_identity_and_social_patterns_have_one_home() -> None:
+    for pattern, users in (("identity_pairs", ("stream_identity_edges", "project_identity")),
+                           ("social_ties", ("stream_social_edges", "project_social"))):
+        body = queries.get(f"algorithms/{pattern}").text
+        for user in users:
+            assert body in queries.get(f"algorithms/{user}").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from graph.settings import DEFAULT_PASSWORD, Settings
+from ckg.graph.settings import DEFAULT_PASSWORD, Settings
 
 
 def test_defaults_point_at_local_server(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InputError
-from loaders.errors import RowError
-from loaders.format import HEADERS
-from loaders.load import LoadReport, validate_dataset
+from ckg.graph.errors import InputError
+from ckg.loaders.errors import RowError
+from ckg.loaders.format import HEADERS
+from ckg.loaders.load import LoadReport, validate_dataset
 from tests.dataset_builder import GOOD, build, customer, write_csv
 
 

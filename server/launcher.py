@@ -1,4 +1,4 @@
-"""Run the local Neo4j 5.26 Community server that ``server/pom.xml`` assembles from Maven Central.
+"""Run the local Neo4j 5.26 Community server that ``pom.xml`` (beside this module) assembles from Maven Central.
 
 The distribution (``lib/`` and ``plugins/`` jars) lives in ``<home>/neo4j``; an *instance*
 (config, data, logs, pid file) lives in a directory of its own, so tests can run a throwaway
@@ -15,14 +15,13 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from graph.errors import LocalServerError, PortInUse, ToolMissing
+from ckg.graph.errors import LocalServerError, PortInUse, ToolMissing
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-POM = REPO_ROOT / "server" / "pom.xml"
-CONF_TEMPLATE = REPO_ROOT / "server" / "neo4j.conf.template"
+SERVER_FILES = files("ckg.server")
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 
@@ -109,7 +108,13 @@ def assemble(home: Path, *, quiet: bool = True) -> Path:
     # Start from empty folders so a version bump never leaves two versions of one jar.
     for sub in ("lib", "plugins"):
         shutil.rmtree(dist / sub, ignore_errors=True)
-    cmd = [mvn, "-B", "-f", str(POM), "package", f"-Dckg.home={home.resolve()}"]
+    # Maven writes target/ beside the pom, so it runs on a copy under CKG_HOME, never inside
+    # site-packages (an installed wheel) or the source tree.
+    build = home.resolve() / "build"
+    build.mkdir(parents=True, exist_ok=True)
+    pom = build / "pom.xml"
+    pom.write_text(SERVER_FILES.joinpath("pom.xml").read_text(encoding="utf-8"), encoding="utf-8")
+    cmd = [mvn, "-B", "-f", str(pom), "package", f"-Dckg.home={home.resolve()}"]
     if quiet:
         cmd.insert(2, "-q")
     result = subprocess.run(cmd, check=False, capture_output=quiet, text=True)
@@ -120,10 +125,10 @@ def assemble(home: Path, *, quiet: bool = True) -> Path:
 
 
 def write_config(inst: Instance) -> Path:
-    """Render ``server/neo4j.conf.template`` into the instance's ``conf/neo4j.conf``."""
+    """Render ``neo4j.conf.template`` (package data) into the instance's ``conf/neo4j.conf``."""
     for sub in ("conf", "data", "logs", "run", "import"):
         (inst.directory / sub).mkdir(parents=True, exist_ok=True)
-    text = Template(CONF_TEMPLATE.read_text(encoding="utf-8")).substitute(
+    text = Template(SERVER_FILES.joinpath("neo4j.conf.template").read_text(encoding="utf-8")).substitute(
         bolt_port=inst.bolt_port,
         http_port=inst.http_port,
         instance=inst.directory.resolve(),

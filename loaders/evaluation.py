@@ -9,10 +9,10 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.db import Database
-from graph.errors import InputError
-from graph.queries import queries
-from graph.ranking import average_ranks
+from ckg.graph.db import Database
+from ckg.graph.errors import InputError
+from ckg.graph.queries import queries
+from ckg.graph.ranking import average_ranks
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,156 @@
+"""What each algorithm family computes and keeps in the graph besides its tags.
+
+Each function runs its algorithm once over the whole graph (GDS or networkx, ``run.engine``),
+writes the structures that belong to the algorithm (communities and their profiles, identity
+links, propensity scores, enterprise potential, similar customers) and returns tag rows. The
+refresh (:mod:`ckg.graph.tags.refresh`) decides when to run them and writes the tag rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ckg.graph.algorithms import b2b_potential, bgnbd, copurchase, identity, similarity, social
+from ckg.graph.algorithms.engine import Engine
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
+
+CHUNK = 5000
+TagRow = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AlgorithmRun:
+    """What every algorithm family needs: the database, the chosen engine and the refresh's "now"."""
+
+    db: Database
+    engine: Engine
+    now: str
+
+
+def louvain_social(run: AlgorithmRun) -> list[TagRow]:
+    found = social.communities(run.db, run.engine)
+    run.db.write(queries.algorithms.clear_communities, kind="social")
+    run.db.write_batches(queries.algorithms.write_communities,
+                          ({"id": cid, "community": c} for cid, c in found.items()), CHUNK,
+                          kind="social", algorithm=f"louvain:{run.engine}", now=run.now)
+    run.db.write(queries.algorithms.update_community_profiles, kind="social")
+    sizes: dict[int, int] = {}
+    for c in found.values():
+        sizes[c] = sizes.get(c, 0) + 1
+    edges = social.social_graph(run.db).to_undirected() if found else None
+    tags = []
+    for cid, c in found.items():
+        size = sizes[c]
+        if size < 3:
+            continue  # a pair is not a community
+        band = "large" if size >= 30 else "medium" if size >= 10 else "small"
+        inside = 1.0
+        if edges is not None and cid in edges:
+            ties = list(edges.neighbors(cid))
+            inside = sum(found.get(n) == c for n in ties) / max(len(ties), 1)
+        tags.append({"id": cid, "tag": f"social_community:{band}", "weight": inside, "confidence": 0.8,
+                     "evidence": [f"community social-{c} of {size} members",
+                                  f"{inside:.0%} of ties inside it"]})
+    return tags
+
+def pagerank_influence(run: AlgorithmRun) -> list[TagRow]:
+    scores = social.influence(run.db, run.engine)
+    if not scores:
+        return []
+    ordered = sorted(scores, key=lambda k: (-scores[k], k))
+    n = len(ordered)
+    rows = []
+    for i, cid in enumerate(ordered):
+        pct = 1 - i / n
+        if pct < 0.9:
+            break
+        rows.append({"id": cid, "tag": "influencer:" + ("top" if pct >= 0.99 else "high"), "weight": pct,
+                     "confidence": 0.8, "evidence": [f"PageRank {scores[cid]:.3f}, rank {i + 1} of {n}"]})
+    return rows
+
+def copurchase_clusters(run: AlgorithmRun) -> list[TagRow]:
+    clusters = copurchase.product_clusters(run.db, run.engine)
+    prefs = copurchase.customer_preferences(run.db, clusters)
+    return [{"id": cid, "tag": f"preference_cluster:{cluster}", "weight": share,
+             "confidence": 0.9 if total >= 5 else 0.5,
+             "evidence": [f"{share:.0%} of {total} items bought fall in co-purchase cluster {cluster}"]}
+            for cid, (cluster, share, total) in prefs.items() if share >= 0.3]
+
+def wcc_identity(run: AlgorithmRun) -> list[TagRow]:
+    groups = identity.components(run.db, run.engine)
+    shared_by: dict[str, set[str]] = {}  # record -> identifiers it shares with another record
+    for a, b, how in identity.identity_edges(run.db):
+        shared_by.setdefault(a, set()).add(how)
+        shared_by.setdefault(b, set()).add(how)
+    run.db.write(queries.algorithms.clear_identity_links)
+    links, rows = [], []
+    for canonical, members in groups.items():
+        for m in members:
+            shared = sorted(shared_by.get(m, ()))
+            if m != canonical:
+                links.append({"id": m, "canonical": canonical, "via": shared})
+            rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": 0.95,
+                         "evidence": [f"same person as {', '.join(x for x in members if x != m)}",
+                                      f"shares {', '.join(shared)}"]})
+    run.db.write_batches(queries.algorithms.write_identity_links, links, CHUNK, now=run.now,
+                          source=f"wcc:{run.engine}")
+    return rows
+
+def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
+    hist = run.db.read(queries.algorithms.stream_purchase_histories, now=run.now)
+    data = [(float(r["x"]), float(r["tx"]), float(r["T"])) for r in hist]
+    if len(data) < 20:
+        return []
+    params = bgnbd.fit(data)
+    scored, rows = [], []
+    horizon = 90 / 7
+    for r, (x, tx, big_t) in zip(hist, data, strict=True):
+        alive = bgnbd.p_alive(params, x, tx, big_t)
+        expected = bgnbd.expected_purchases(params, horizon, x, tx, big_t)
+        scored.append({"id": r["id"], "pAlive": alive, "expected90d": expected})
+        if alive >= 0.5 and expected >= 0.5:
+            rows.append({"id": r["id"], "tag": "likely_to_buy_soon", "weight": alive,
+                         "confidence": min(1.0, 0.5 + x / 10),
+                         "evidence": [f"P(alive) {alive:.2f}, expected purchases in 90 days {expected:.2f}",
+                                      f"{int(x)} repeat purchases, last {big_t - tx:.1f} weeks ago",
+                                      f"BG/NBD fit r={params.r:.3f} alpha={params.alpha:.3f} "
+                                      f"a={params.a:.3f} b={params.b:.3f}"]})
+    run.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=run.now)
+    return rows
+
+def b2b_potential_tiers(run: AlgorithmRun) -> list[TagRow]:
+    signals = run.db.read(queries.algorithms.stream_enterprise_signals, now=run.now)
+    ranked = b2b_potential.score(signals)
+    n = len(ranked)
+    run.db.write(queries.algorithms.write_enterprise_potential,
+                  rows=[{"id": p.id, "score": p.score, "rank": p.rank} for p in ranked], now=run.now)
+    rows = []
+    for p in ranked:
+        pct = 1 - (p.rank - 1) / max(n, 1)
+        tier = "tier_a" if pct > 0.8 else "tier_b" if pct > 0.5 else "tier_c"
+        rows.append({"id": p.id, "tag": f"purchasing_potential:{tier}", "weight": p.score, "confidence": 0.8,
+                     "evidence": [f"rank {p.rank} of {n}, score {p.score:.3f}",
+                                  f"{int(p.signals['inquiries'])} inquiries, {int(p.signals['orders'])} orders"]})
+    return rows
+
+def similar_customers(run: AlgorithmRun) -> int:
+    """SIMILAR_TO between customers (not a tag family), refreshed with the rest."""
+    rows = similarity.similar_customers(run.db, run.engine)
+    run.db.run_autocommit(queries.algorithms.clear_similarity)
+    method = "fastrp_knn" if run.engine == "gds" else "jaccard"
+    return run.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=run.now,
+                                 source=f"{method}:{run.engine}")
+
+
+#: The algorithm of each algorithm family (``derivation = "algorithm:<name>"`` in the catalogue).
+ALGORITHM_FAMILIES: dict[str, Callable[[AlgorithmRun], list[TagRow]]] = {
+    "louvain_social": louvain_social,
+    "pagerank_influence": pagerank_influence,
+    "copurchase_clusters": copurchase_clusters,
+    "wcc_identity": wcc_identity,
+    "bgnbd_propensity": bgnbd_propensity,
+    "b2b_potential": b2b_potential_tiers,
+}
