@@ -3,25 +3,35 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Every runtime and dev dependency pinned with hashes; `make lock` regenerates it from pyproject.toml.
+LOCK := requirements/dev.lock
 CKG_HOME ?= .ckg
 export CKG_HOME
 DEMO_CUSTOMERS ?= 20000
 DEMO_SEED ?= 7
 DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 
-.PHONY: setup demo test lint bench bench-load bench-tags bench-api clean
+.PHONY: setup lock demo test lint bench bench-load bench-tags bench-api clean
 
 setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done ## venv, Neo4j, reference data
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+"; exit 1; }
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11+ is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(CKG_HOME)/neo4j/.assembled: server/pom.xml $(VENV)/.installed
+# LOCK_ARGS=--upgrade moves every pin to the newest release; without it, pins change only where
+# pyproject.toml asks for it.
+lock: $(VENV)/.installed ## regenerate requirements/dev.lock (runtime + dev extra) from pyproject.toml
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --universal --generate-hashes \
+		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
+
+# The venv is needed to run `ckg db assemble`, but a reinstalled venv (new pins) needs no new Neo4j.
+$(CKG_HOME)/neo4j/.assembled: server/pom.xml | $(VENV)/.installed
 	$(BIN)/ckg db assemble
 	touch $@
 
