@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
+
+import strawberry
 
 from ckg.graph.errors import CkgError
 
 MAX_PAGE = 100
+#: The ``first`` argument of every list: a page of 1 to 100 items (else a BAD_PAGE_SIZE error).
+First = Annotated[int, strawberry.argument(description=f"Page size, 1 to {MAX_PAGE} (else a BAD_PAGE_SIZE error).")]
+After = Annotated[str | None, strawberry.argument(description="A cursor from a previous page (else BAD_CURSOR).")]
 
 
 class PageSizeError(CkgError):
     """``first`` outside 1..100."""
 
+    code = "BAD_PAGE_SIZE"
+
 
 class CursorError(CkgError):
     """An ``after`` cursor this API did not hand out (malformed, or from another list)."""
+
+    code = "BAD_CURSOR"
 
 
 def check_first(first: int) -> int:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from ckg.gql import types as t
-from ckg.gql.paging import check_first, decode_cursor, encode_cursor
-from ckg.graph import customers, enterprises, privacy, recommend, reports, segments
+from ckg.gql.paging import After, First, check_first, decode_cursor, encode_cursor
+from ckg.graph import consent, customers, enterprises, jobs, locks, privacy, recommend, reports, segments
 from ckg.graph import events as event_store
 from ckg.graph.communities import community_detail
 from ckg.graph.errors import NotFound
 from ckg.graph.portrait import assemble
-from ckg.graph.tags.catalogue import FAMILIES
+from ckg.graph.tags.catalogue import FAMILIES, is_sensitive_tag
 from ckg.graph.tags.explain import explain, tags_held
-from ckg.graph.tags.refresh import data_end, refresh
+from ckg.graph.tags.refresh import refresh
 
 
 async def server(info: Info) -> t.ServerStatus:
@@ -31,8 +29,8 @@ async def customer(info: Info, id: strawberry.ID) -> t.Customer | None:
     return t.Customer.of(row) if row else None
 
 
-async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: int = 20,
-                     after: str | None = None) -> t.CustomerConnection:
+async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: First = 20,
+                     after: After = None) -> t.CustomerConnection:
     flt = customers.CustomerFilter() if filter is None else customers.CustomerFilter(
         tag=filter.tag, dimension=filter.dimension, min_weight=filter.min_weight, country=filter.country,
         community=filter.community, segment=filter.segment)
@@ -44,7 +42,7 @@ async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
     return t.Enterprise.of(row) if row else None
 
 
-async def enterprises_(info: Info, first: int = 20, after: str | None = None, country: str | None = None,
+async def enterprises_(info: Info, first: First = 20, after: After = None, country: str | None = None,
                        tag: str | None = None) -> t.EnterpriseConnection:
     check_first(first)
     ids, more, total = await run_in_threadpool(enterprises.enterprise_page, info.context.db, first,
@@ -78,7 +76,7 @@ async def tag_catalog(info: Info) -> t.TagCatalog:
                          sensitive=bool(r["sensitive"]), holders=r["holders"]) for r in rows])
 
 
-async def community(info: Info, id: strawberry.ID, first: int = 50) -> t.CommunityDetail | None:
+async def community(info: Info, id: strawberry.ID, first: First = 50) -> t.CommunityDetail | None:
     check_first(first)
     r = await run_in_threadpool(community_detail, info.context.db, str(id), first)
     if r is None:
@@ -88,7 +86,7 @@ async def community(info: Info, id: strawberry.ID, first: int = 50) -> t.Communi
                              computed_at=r["computedAt"], member_ids=[strawberry.ID(m) for m in r["members"]])
 
 
-async def recommendations(info: Info, customer_id: strawberry.ID, first: int = 10) -> list[t.Recommendation]:
+async def recommendations(info: Info, customer_id: strawberry.ID, first: First = 10) -> list[t.Recommendation]:
     check_first(first)
     recs = await run_in_threadpool(recommend.recommend, info.context.db, str(customer_id), first)
     return [t.Recommendation(sku=strawberry.ID(r.sku), name=r.name, price=r.price, score=r.score, reasons=r.reasons)
@@ -96,12 +94,15 @@ async def recommendations(info: Info, customer_id: strawberry.ID, first: int = 1
 
 
 async def explain_tag(info: Info, customer_id: strawberry.ID, tag: str) -> t.ExplainResult:
+    not_held = t.NotFoundError(message=f"{customer_id} does not carry the tag {tag!r}")
+    if is_sensitive_tag(tag) and not info.context.can_read_sensitive:
+        return not_held  # the same answer whether or not they hold it
     try:
         e = await run_in_threadpool(explain, info.context.db, str(customer_id), tag)
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
     if e["sensitive"] and not info.context.can_read_sensitive:
-        return t.NotFoundError(message=f"{customer_id} does not carry the tag {tag!r}")
+        return not_held
     return t.TagExplanation(tag=e["tag"], dimension=e["dimension"], description=e["description"],
                             weight=e["weight"], confidence=e["confidence"], computed_at=e["computedAt"],
                             source=e["source"], derivation=e["derivation"], weight_rule=e["weightRule"],
@@ -115,7 +116,7 @@ async def channel_quality(info: Info) -> list[t.ChannelQuality]:
                              mean_p_alive=r["meanPAlive"]) for r in rows]
 
 
-async def warehouse_demand(info: Info, days: int = 90, first: int = 50) -> list[t.DemandRow]:
+async def warehouse_demand(info: Info, days: int = 90, first: First = 50) -> list[t.DemandRow]:
     check_first(first)
     rows = await run_in_threadpool(reports.warehouse_demand, info.context.db, days, first)
     return [t.DemandRow(country=r["country"], category=r["category"], warehouse=r["warehouse"], units=r["units"],
@@ -123,61 +124,99 @@ async def warehouse_demand(info: Info, days: int = 90, first: int = 50) -> list[
 
 
 async def segment(info: Info, name: str) -> t.Segment | None:
-    row = await run_in_threadpool(segments.get, info.context.db, name)
+    row = await run_in_threadpool(lambda: segments.get(info.context.db, name,
+                                                      include_sensitive=info.context.can_read_sensitive))
     if row is None:
         return None
     return t.Segment(name=row["name"], rule=row["rule"], computed_at=row["computedAt"], size=row["size"])
 
 
-async def define_segment(info: Info, name: str, rule: str) -> t.SegmentResult:
+async def define_segment(info: Info, name: str, rule: str) -> t.DefineSegmentResult:
+    """Check the rule at once; computing the members runs as a job."""
+    admin = info.context.can_read_sensitive
     try:
-        await run_in_threadpool(segments.define, info.context.db, name, rule)
+        segments.check_definition(name, rule, may_use_sensitive=admin)
     except segments.RuleError as exc:
         return t.InvalidRuleError(message=str(exc))
-    found = await segment(info, name)
-    assert found is not None
-    return found
+    db = info.context.db
+
+    def work(progress: jobs.JobProgress) -> dict[str, object]:
+        size = segments.define(db, name, rule, may_use_sensitive=admin, progress=progress)
+        return {"segment": name, "size": size}
+
+    return await _start_job(info, "define_segment", work)
+
+
+async def _start_job(info: Info, kind: str, work: jobs.Work) -> t.JobStarted:
+    runner: jobs.JobRunner = info.context.request.app.state.jobs
+    job_id = await run_in_threadpool(runner.submit, kind, f"api:{info.context.role.value}", work)
+    row = await run_in_threadpool(jobs.get_job, info.context.db, job_id)
+    assert row is not None
+    return t.JobStarted(job=t.Job.of(row))
+
+
+async def job(info: Info, id: strawberry.ID) -> t.Job | None:
+    row = await run_in_threadpool(jobs.get_job, info.context.db, str(id))
+    return t.Job.of(row) if row else None
 
 
 async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEventsResult:
-    for e in events:
-        try:
-            stamp = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
-        except ValueError:
-            stamp = None
-        if stamp is None or stamp.tzinfo is None:
-            return t.UnknownEntitiesError(message=f"event {e.event_id}: 'at' must be ISO 8601 with a zone",
-                                          unknown_customers=[], unknown_products=[])
-        if (e.type == t.EventType.SEARCH) != (e.query is not None) or (e.type != t.EventType.SEARCH and not e.sku):
-            return t.UnknownEntitiesError(message=f"event {e.event_id}: search events need a query, others a sku",
-                                          unknown_customers=[], unknown_products=[])
-    batch = [event_store.Event(str(e.event_id), str(e.customer_id), e.type.value, e.at, e.sku and str(e.sku), e.query,
-                          e.device) for e in events]
-    done = await run_in_threadpool(event_store.record, info.context.db, batch)
+    batch = [event_store.Event(str(e.event_id), str(e.customer_id), e.type.value, e.at, e.sku and str(e.sku),
+                               e.query, e.device) for e in events]
+    try:
+        done = await run_in_threadpool(event_store.record, info.context.db, batch)
+    except event_store.InvalidEvent as exc:
+        return t.InvalidEventsError(message=str(exc), event_id=strawberry.ID(exc.event_id))
     if done.unknown_customers or done.unknown_products:
         return t.UnknownEntitiesError(message="some events name customers or products that do not exist; "
                                               "the others were stored",
                                       unknown_customers=[strawberry.ID(x) for x in done.unknown_customers],
                                       unknown_products=[strawberry.ID(x) for x in done.unknown_products])
     ids = sorted({b.customer_id for b in batch})
-    now = await run_in_threadpool(data_end, info.context.db)
-    await run_in_threadpool(lambda: refresh(info.context.db, customers=ids, as_of=now))
+    await run_in_threadpool(lambda: refresh(info.context.db, customers=ids))
     return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
 
 
 async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshTagsResult:
+    """Some customers: refreshed now. Everyone (no list): a job, one at a time (the graph's lock)."""
     db = info.context.db
-    ids = [str(i) for i in customer_ids] if customer_ids else None
-    if ids:
+    if customer_ids is not None:
+        ids = [str(i) for i in customer_ids]
+        if not ids:
+            return t.TagsRefreshed(customers=0, families=0, seconds=0.0)
         missing = set(ids) - await run_in_threadpool(customers.existing_customers, db, ids)
         if missing:
             return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
-    result = await run_in_threadpool(lambda: refresh(db, customers=ids))
-    return t.TagsRefreshed(customers=len(ids) if ids else -1, families=len(result.stages), seconds=result.seconds)
+        result = await run_in_threadpool(lambda: refresh(db, customers=ids))
+        return t.TagsRefreshed(customers=len(ids), families=len(result.stages), seconds=result.seconds)
+    if await run_in_threadpool(locks.is_held, db, locks.FULL_REFRESH):
+        return t.BusyError(message="a full tag refresh is already running; poll its job or try again later")
+
+    def work(progress: jobs.JobProgress) -> dict[str, object]:
+        result = refresh(db, progress=progress)
+        return {"asOf": result.as_of, "engine": result.engine, "families": len(result.stages),
+                "seconds": round(result.seconds, 3)}
+
+    return await _start_job(info, "refresh_tags", work)
+
+
+async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.ConsentPurpose,
+                         granted: bool) -> t.RecordConsentResult:
+    """Record the decision, apply it at once, and re-derive the person's portrait."""
+    db = info.context.db
+    try:
+        done = await run_in_threadpool(lambda: consent.record_consent(
+            db, str(customer_id), purpose.value, granted, source=f"api:{info.context.role.value}"))
+    except NotFound as exc:
+        return t.NotFoundError(message=str(exc))
+    await run_in_threadpool(lambda: refresh(db, customers=[str(customer_id)]))
+    return t.ConsentRecorded(customer_id=customer_id, consent_id=strawberry.ID(done.consent_id),
+                             allowed_uses=done.allowed_uses, dropped_tags=done.dropped_tags,
+                             left_segments=done.left_segments, refreshed=True)
 
 
 async def erase_customer(info: Info, customer_id: strawberry.ID) -> t.EraseResult:
-    actor = f"api:{info.context.role.value}"
+    actor = f"api:{info.context.token_name}"
     try:
         deleted = await run_in_threadpool(privacy.erase_customer, info.context.db, str(customer_id), actor)
     except NotFound as exc:

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from ckg.gql.paging import check_first, decode_cursor, decode_offset, encode_cursor
+from ckg.gql.paging import After, First, check_first, decode_cursor, decode_offset, encode_cursor
 from ckg.gql.permissions import CanReadPII
 from ckg.graph import customers
 
@@ -124,7 +125,7 @@ class Customer:
         return Community.of(social[0]) if social else None
 
     @strawberry.field
-    async def similar_customers(self, info: Info, first: int = 5) -> list[SimilarCustomer]:
+    async def similar_customers(self, info: Info, first: First = 5) -> list[SimilarCustomer]:
         check_first(first)
         rows = await info.context.loaders.similar(first).load(str(self.id))
         found = await info.context.loaders.customer.load_many([r["other"] for r in rows])
@@ -132,7 +133,7 @@ class Customer:
                 for r, c in zip(rows, found, strict=True) if c is not None]
 
     @strawberry.field
-    async def orders(self, info: Info, first: int = 10, after: str | None = None) -> OrderConnection:
+    async def orders(self, info: Info, first: First = 10, after: After = None) -> OrderConnection:
         check_first(first)
         offset = decode_offset("order", after)
         res = await info.context.loaders.orders(offset, first).load(str(self.id))
@@ -347,7 +348,7 @@ class Segment:
     size: int
 
     @strawberry.field
-    async def members(self, info: Info, first: int = 20, after: str | None = None) -> CustomerConnection:
+    async def members(self, info: Info, first: First = 20, after: After = None) -> CustomerConnection:
         return await customer_connection(info, customers.CustomerFilter(segment=self.name), first, after)
 
 
@@ -365,6 +366,53 @@ async def customer_connection(info: Info, flt: customers.CustomerFilter, first: 
     return CustomerConnection(edges=edges, total_count=total, page_info=PageInfo(has_next_page=more, end_cursor=end))
 
 
+@strawberry.type(description="Long work started by a mutation; poll `job(id)` for its progress and result.")
+class Job:
+    id: strawberry.ID
+    kind: str
+    state: str = strawberry.field(description="queued, running, succeeded or failed.")
+    progress: int = strawberry.field(description="Steps done so far (chunks, pages).")
+    message: str = strawberry.field(description="What it is doing now, or why it failed.")
+    result: JSON | None = strawberry.field(description="What it produced, once succeeded.")
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+
+    @staticmethod
+    def of(row: dict[str, Any]) -> Job:
+        return Job(id=strawberry.ID(row["jobId"]), kind=row["kind"], state=row["state"], progress=row["progress"] or 0,
+                   message=row["message"] or "", result=row["result"], created_at=row["createdAt"],
+                   started_at=row["startedAt"], finished_at=row["finishedAt"])
+
+
+@strawberry.type
+class JobStarted:
+    job: Job
+
+
+@strawberry.enum
+class ConsentPurpose(Enum):
+    PROFILING = "profiling"
+    SENSITIVE_INFERENCE = "sensitive_inference"
+    MARKETING = "marketing"
+
+
+@strawberry.type
+class ConsentRecorded:
+    customer_id: strawberry.ID
+    consent_id: strawberry.ID
+    allowed_uses: list[str] = strawberry.field(description="What the customer's latest consents allow now.")
+    dropped_tags: int = strawberry.field(description="Tags removed at once because their basis is no longer allowed.")
+    left_segments: int
+    refreshed: bool = strawberry.field(description="The customer's portrait was re-derived.")
+
+
+@strawberry.type
+class CustomerExport:
+    customer_id: strawberry.ID
+    document: JSON = strawberry.field(description="Everything held about the person, as `ckg privacy export` writes.")
+
+
 # ---------------------------------------------------------------- expected errors, part of the schema
 @strawberry.type
 class NotFoundError:
@@ -374,6 +422,17 @@ class NotFoundError:
 @strawberry.type
 class InvalidRuleError:
     message: str
+
+
+@strawberry.type(description="Another run of the same exclusive work is going on; try again later.")
+class BusyError:
+    message: str
+
+
+@strawberry.type(description="An event of the batch is malformed or dated in the future; nothing was stored.")
+class InvalidEventsError:
+    message: str
+    event_id: strawberry.ID
 
 
 @strawberry.type
@@ -422,7 +481,11 @@ class EventInput:
 
 
 ExplainResult = Annotated[TagExplanation | NotFoundError, strawberry.union("ExplainResult")]
-SegmentResult = Annotated[Segment | InvalidRuleError, strawberry.union("SegmentResult")]
-RecordEventsResult = Annotated[EventsRecorded | UnknownEntitiesError, strawberry.union("RecordEventsResult")]
+DefineSegmentResult = Annotated[JobStarted | InvalidRuleError, strawberry.union("DefineSegmentResult")]
+RecordEventsResult = Annotated[EventsRecorded | UnknownEntitiesError | InvalidEventsError,
+                               strawberry.union("RecordEventsResult")]
+RecordConsentResult = Annotated[ConsentRecorded | NotFoundError, strawberry.union("RecordConsentResult")]
+ExportCustomerResult = Annotated[CustomerExport | NotFoundError, strawberry.union("ExportCustomerResult")]
 EraseResult = Annotated[CustomerErased | NotFoundError, strawberry.union("EraseCustomerResult")]
-RefreshTagsResult = Annotated[TagsRefreshed | NotFoundError, strawberry.union("RefreshTagsResult")]
+RefreshTagsResult = Annotated[TagsRefreshed | JobStarted | NotFoundError | BusyError,
+                              strawberry.union("RefreshTagsResult")]

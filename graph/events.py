@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from ckg.graph.clock import future_problem
 from ckg.graph.db import Database, TxRunner
+from ckg.graph.errors import CkgError
+from ckg.graph.identifiers import identifier_problem
 from ckg.graph.queries import Query, queries
 
 #: The write statement of each event type: the one table for the loader and the API.
@@ -25,6 +29,33 @@ class Event:
     device: str | None = None
 
 
+class InvalidEvent(CkgError):
+    """An event that cannot be stored as given (bad time, missing field); nothing was stored."""
+
+    def __init__(self, event_id: str, reason: str) -> None:
+        super().__init__(f"event {event_id}: {reason}")
+        self.event_id = event_id
+
+
+def check(events: list[Event]) -> None:
+    """Refuse the whole batch when one event is malformed or dated in the future (:class:`InvalidEvent`)."""
+    for e in events:
+        problem = identifier_problem(e.event_id)
+        if problem:
+            raise InvalidEvent(e.event_id, f"eventId {problem}")
+        try:
+            stamp = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidEvent(e.event_id, "'at' must be ISO 8601 with a zone") from None
+        if stamp.tzinfo is None:
+            raise InvalidEvent(e.event_id, "'at' must be ISO 8601 with a zone")
+        late = future_problem(stamp)
+        if late:
+            raise InvalidEvent(e.event_id, late)
+        if (e.type == "search") != (e.query is not None) or (e.type != "search" and not e.sku):
+            raise InvalidEvent(e.event_id, "search events need a query, others a sku")
+
+
 @dataclass(frozen=True)
 class Recorded:
     stored: int
@@ -33,7 +64,9 @@ class Recorded:
 
 
 def record(db: Database, events: list[Event]) -> Recorded:
-    """Store events whose customer and product exist (idempotent on eventId); report the others."""
+    """Check the batch, then store events whose customer and product exist (idempotent on eventId);
+    report the others. Raises :class:`InvalidEvent`, storing nothing, when one event is malformed."""
+    check(events)
     customers = sorted({e.customer_id for e in events})
     skus = sorted({e.sku for e in events if e.sku})
 

@@ -20,9 +20,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ckg.graph.consent import DEFAULT_USES
 from ckg.graph.db import Database
 from ckg.graph.errors import CkgError
+from ckg.graph.identifiers import identifier_problem
+from ckg.graph.progress import NoProgress, Progress
 from ckg.graph.queries import queries
+from ckg.graph.tags.catalogue import family, family_of
 
 PAGE = 5000
 _TOKEN = re.compile(r'\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>>=|\(|\))|(?P<word>[A-Za-z_]+))')
@@ -136,7 +140,7 @@ class _Parser:
         self.take("op", "(")
         raw = self.take("str")
         self.take("op", ")")
-        value = bytes(raw[1:-1], "utf-8").decode("unicode_escape") if "\\" in raw else raw[1:-1]
+        value = _unescape(raw[1:-1], tok[2])
         weight = None
         nxt = self.peek()
         if nxt and nxt[0] == "op" and nxt[1] == ">=":
@@ -145,6 +149,35 @@ class _Parser:
             self.i += 1
             weight = float(self.take("num"))
         return Pred(kind, value, weight)
+
+
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def _unescape(body: str, position: int) -> str:
+    """A quoted value's text: ``\\"`` and ``\\\\`` are the only escapes; any other is a rule error."""
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) not in ('"', "\\"):
+            raise RuleError(f"unknown escape \\{match.group(1)} in the value at position {position}: "
+                            'only \\" and \\\\ are escapes')
+        return match.group(1)
+
+    return _ESCAPE.sub(one, body)
+
+
+def sensitive_references(node: Node) -> list[str]:
+    """The sensitive tags and families a rule names (only admins may define such a segment)."""
+    if isinstance(node, BoolOp):
+        return [name for part in node.parts for name in sensitive_references(part)]
+    if isinstance(node, Not):
+        return sensitive_references(node.inner)
+    if node.kind not in ("tag", "family"):
+        return []
+    try:
+        fam = family(node.value) if node.kind == "family" else family_of(node.value)
+    except KeyError:
+        return []
+    return [node.value] if fam.sensitive else []
 
 
 def parse(rule: str) -> Node:
@@ -170,25 +203,50 @@ def matches(node: Node, facts: dict[str, Any]) -> bool:
     return any(t[index] == node.value and (t[3] or 0.0) >= floor for t in facts["tags"] if t[0] is not None)
 
 
-def define(db: Database, name: str, rule: str) -> int:
-    """Parse ``rule``, store the segment and (re)compute its members; return the size."""
-    if not name.strip() or len(name) > 200:
-        raise RuleError("a segment name needs 1-200 characters")
+def check_definition(name: str, rule: str, *, may_use_sensitive: bool) -> Node:
+    """Parse and check a segment before anything is stored; :class:`RuleError` says what is wrong."""
+    problem = identifier_problem(name)
+    if problem:
+        raise RuleError(f"segment name {problem}")
     node = parse(rule)
-    db.write(queries.api.merge_segment, name=name, rule=rule)
+    named = sensitive_references(node)
+    if named and not may_use_sensitive:
+        raise RuleError(f"the rule names sensitive tags ({', '.join(sorted(set(named)))}): only admins may "
+                        "define such a segment")
+    return node
+
+
+def define(db: Database, name: str, rule: str, *, may_use_sensitive: bool = False,
+           progress: Progress | None = None) -> int:
+    """Check ``rule``, store the segment and (re)compute its members; return the size.
+
+    Members are customers whose consents allow marketing. Sensitive tags are visible to the rule
+    only when it names them, which only admins may do; such a segment is marked sensitive and only
+    admins see it.
+    """
+    node = check_definition(name, rule, may_use_sensitive=may_use_sensitive)
+    sensitive = bool(sensitive_references(node))
+    progress = progress or NoProgress()
+    db.write(queries.api.merge_segment, name=name, rule=rule, sensitive=sensitive)
     db.write(queries.api.clear_segment_members, name=name)
-    after, size = "", 0
+    after, size, pages = "", 0, 0
+    progress.start(name, 0)
     while True:
-        page = db.read(queries.api.stream_segment_facts, after=after, limit=PAGE)
+        page = db.read(queries.api.stream_segment_facts, after=after, limit=PAGE, includeSensitive=sensitive,
+                       defaultUses=DEFAULT_USES)
         if not page:
+            progress.end(name)
             return size
         members = [f["id"] for f in page if matches(node, f)]
         if members:
             db.write(queries.api.add_segment_members, name=name, ids=members)
             size += len(members)
         after = page[-1]["id"]
+        pages += 1
+        progress.advance(name, pages)
 
 
-def get(db: Database, name: str) -> dict[str, Any] | None:
-    rows = db.read(queries.api.get_segment, name=name)
+def get(db: Database, name: str, *, include_sensitive: bool = False) -> dict[str, Any] | None:
+    """A segment with its size; a sensitive segment only when ``include_sensitive``."""
+    rows = db.read(queries.api.get_segment, name=name, includeSensitive=include_sensitive)
     return rows[0] if rows else None

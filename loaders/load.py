@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ckg.graph.consent import update_allowed_uses
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import InputError
 from ckg.graph.events import EVENT_WRITES
@@ -305,6 +306,8 @@ class Loader:
                     tx.run(EVENT_WRITES[kind], rows=rows)
             elif good:
                 tx.run(queries.get(spec.write), rows=[row.params() for row in good])
+            if spec.consent_subject and good:
+                update_allowed_uses(tx, sorted({getattr(row, spec.consent_subject) for row in good}))
             return rejected
 
         started = time.perf_counter()

@@ -25,6 +25,8 @@ class FileSpec:
     key: tuple[str, ...]
     refs: tuple[Ref, ...]
     write: str  # query name; events are written per type (ckg.graph.events.EVENT_WRITES)
+    #: Customers whose consent state a written row changes (the field naming them), or "".
+    consent_subject: str = ""
 
     @property
     def required_columns(self) -> list[str]:
@@ -55,9 +57,9 @@ SPECS: dict[str, FileSpec] = {
                  (_ref("categoryId", "categories.csv"), _ref("brandId", "brands.csv")),
                  "load/merge_products"),
         FileSpec("customers.csv", r.CustomerRow, ("customerId",), (_ref("channelId", "channels.csv"),),
-                 "load/merge_customers"),
+                 "load/merge_customers", consent_subject="customerId"),
         FileSpec("consents.csv", r.ConsentRow, ("consentId",), (_ref("customerId", "customers.csv"),),
-                 "load/merge_consents"),
+                 "load/merge_consents", consent_subject="customerId"),
         FileSpec("enterprises.csv", r.EnterpriseRow, ("enterpriseId",), (), "load/merge_enterprises"),
         FileSpec("contacts.csv", r.ContactRow, ("contactId",),
                  (_ref("enterpriseId", "enterprises.csv"), _ref("customerId", "customers.csv")),

@@ -1,11 +1,16 @@
 // One page of customers matching the filter (null filters are ignored); keyset on customerId.
+// A sensitive tag, dimension or segment matches only for admins ($includeSensitive): for everyone
+// else the answer is the same whoever holds it.
 MATCH (c:Customer)
 WHERE ($after IS NULL OR c.customerId > $after)
   AND ($country IS NULL OR c.country = $country)
-  AND ($tag IS NULL OR EXISTS { (c)-[h:HAS_TAG]->(:Tag {name: $tag}) WHERE h.weight >= $minWeight })
+  AND ($tag IS NULL OR EXISTS {
+        (c)-[h:HAS_TAG]->(t:Tag {name: $tag}) WHERE h.weight >= $minWeight
+          AND ($includeSensitive OR NOT coalesce(t.sensitive, false)) })
   AND ($dimension IS NULL OR EXISTS {
         (c)-[h:HAS_TAG]->(t:Tag {dimension: $dimension}) WHERE h.weight >= $minWeight
           AND ($includeSensitive OR NOT coalesce(t.sensitive, false)) })
   AND ($community IS NULL OR EXISTS { (c)-[:MEMBER_OF]->(:Community {communityId: $community}) })
-  AND ($segment IS NULL OR EXISTS { (c)-[:IN_SEGMENT]->(:Segment {name: $segment}) })
+  AND ($segment IS NULL OR EXISTS {
+        (c)-[:IN_SEGMENT]->(s:Segment {name: $segment}) WHERE $includeSensitive OR NOT coalesce(s.sensitive, false) })
 RETURN c.customerId AS id ORDER BY id LIMIT $limit

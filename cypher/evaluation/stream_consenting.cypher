@@ -1,2 +1,3 @@
-MATCH (c:Customer)-[:GAVE]->(:Consent {purpose: $purpose, granted: true})
+// Customers whose latest consents allow a use (graph.consent): the population a gated tag applies to.
+MATCH (c:Customer) WHERE $purpose IN coalesce(c.allowedUses, [])
 RETURN c.customerId AS id

@@ -1,6 +1,7 @@
-// Sensitive: only customers with a granted sensitive_inference consent are considered at all.
+// Sensitive: only customers whose latest consents allow sensitive inference are considered at all
+// (allowedUses, kept by cypher/consent/update_allowed_uses; the tag writer checks it again).
 UNWIND $ids AS id
-MATCH (c:Customer {customerId: id})-[:GAVE]->(:Consent {purpose: 'sensitive_inference', granted: true})
+MATCH (c:Customer {customerId: id}) WHERE 'sensitive_inference' IN coalesce(c.allowedUses, [])
 MATCH (c)-[:PLACED]->(o:Order)-[:CONTAINS]->(:Product)-[:IN_CATEGORY]->(leaf:Category)
 WHERE leaf.name IN $expecting + $newborn AND o.placedAt <= datetime($now)
 WITH c, collect(DISTINCT leaf.name) AS leaves, collect(DISTINCT o.orderId)[0..5] AS orders

@@ -5,6 +5,6 @@ UNWIND $rows AS row
 MATCH (c:Enterprise {enterpriseId: row.id})
 MERGE (t:Tag {name: row.tag})
 ON CREATE SET t.family = $family, t.dimension = $dimension, t.description = $description,
-              t.sensitive = $sensitive
+              t.sensitive = $sensitive, t.basis = $basis
 CREATE (c)-[:HAS_TAG {weight: row.weight, confidence: row.confidence, computedAt: datetime($now),
                       source: $source, evidence: row.evidence}]->(t)

@@ -21,6 +21,8 @@ DIMENSIONS = B2C_DIMENSIONS + B2B_DIMENSIONS
 ALGORITHMS = ("louvain_social", "pagerank_influence", "copurchase_clusters",
               "wcc_identity", "bgnbd_propensity", "b2b_potential")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+Basis = Literal["registered", "profiling", "sensitive_inference"]
+BASES: tuple[Basis, ...] = ("registered", "profiling", "sensitive_inference")
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,18 @@ class TagFamily:
     inputs: tuple[str, ...]
     weight_rule: str
     applies_to: Literal["Customer", "Enterprise"] = "Customer"
-    sensitive: bool = False  # sensitive: written only with a granted sensitive_inference consent
+    #: The lawful basis the tag rests on, i.e. the consent purpose it needs (``ckg.graph.consent``):
+    #: ``registered`` copies what the person gave us, ``profiling`` infers from behaviour (gone when
+    #: the latest profiling consent is false), ``sensitive_inference`` infers something sensitive
+    #: (held only while the latest sensitive_inference consent is true).
+    basis: Basis = "profiling"
     refresh: Literal["full", "incremental"] = "incremental"
     expands_over: str = ""  # what the family expands over, e.g. "leaf categories"; "" = one tag
+
+    @property
+    def sensitive(self) -> bool:
+        """Sensitive tags need a sensitive_inference consent and the admin role to be read."""
+        return self.basis == "sensitive_inference"
 
     @property
     def query_name(self) -> str | None:
@@ -58,24 +69,26 @@ DECAY = "recency decay: each event counts 0.5^(age/90 days)"
 FAMILIES: tuple[TagFamily, ...] = (
     # --- B2C basic attributes
     TagFamily("age_band", "basic", "Age band from the birth year.", "cypher:derive_age_band",
-              ("Customer.birthYear",), "1.0 (a stated fact)", expands_over="age bands"),
+              ("Customer.birthYear",), "1.0 (a stated fact)", expands_over="age bands", basis="registered"),
     TagFamily("registered_gender", "basic", "Gender as registered by the customer.",
-              "cypher:derive_registered_gender", ("Customer.gender",), "1.0", expands_over="F, M, U"),
+              "cypher:derive_registered_gender", ("Customer.gender",), "1.0", expands_over="F, M, U",
+              basis="registered"),
     TagFamily("shopping_gender", "basic",
               "Gender orientation of what the customer buys (gender-targeted products), which may "
               "differ from the registered gender.", "cypher:derive_shopping_gender",
               ("Order", "Product.genderTarget"), "share of gender-targeted items bought for that gender",
               expands_over="F, M"),
     TagFamily("device", "basic", "Main device used to register and shop.", "cypher:derive_device",
-              ("Customer.device",), "1.0", expands_over="device types"),
+              ("Customer.device",), "1.0", expands_over="device types", basis="registered"),
     TagFamily("acquisition_channel", "basic", "Channel that brought the customer.",
-              "cypher:derive_acquisition_channel", ("ACQUIRED_VIA",), "1.0", expands_over="channels"),
+              "cypher:derive_acquisition_channel", ("ACQUIRED_VIA",), "1.0", expands_over="channels",
+              basis="registered"),
     TagFamily("market", "basic", "Country the customer buys from.", "cypher:derive_market",
-              ("Customer.country",), "1.0", expands_over="countries"),
+              ("Customer.country",), "1.0", expands_over="countries", basis="registered"),
     TagFamily("language", "basic", "Preferred language.", "cypher:derive_language",
-              ("Customer.language",), "1.0", expands_over="languages"),
+              ("Customer.language",), "1.0", expands_over="languages", basis="registered"),
     TagFamily("occupation", "basic", "Stated occupation.", "cypher:derive_occupation",
-              ("Customer.occupation",), "1.0", expands_over="occupations"),
+              ("Customer.occupation",), "1.0", expands_over="occupations", basis="registered"),
     # --- website behaviour
     TagFamily("active_hours", "behaviour", "The time of day (UTC) when the customer is most active.",
               "cypher:derive_active_hours", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
@@ -151,16 +164,16 @@ FAMILIES: tuple[TagFamily, ...] = (
               "Life stage predicted from basket patterns (prenatal and newborn items). Sensitive: "
               "written only with a granted sensitive_inference consent.",
               "cypher:derive_life_stage", ("CONTAINS", "GAVE"), "matched basket steps / 3",
-              sensitive=True, expands_over="expecting_parent"),
+              basis="sensitive_inference", expands_over="expecting_parent"),
     # --- B2B
     TagFamily("enterprise_size", "enterprise_basic", "Company size band (employees).",
               "cypher:derive_enterprise_size", ("Enterprise.size",), "1.0", applies_to="Enterprise",
-              expands_over="micro, small, medium, large"),
+              expands_over="micro, small, medium, large", basis="registered"),
     TagFamily("enterprise_industry", "enterprise_basic", "Industry.", "cypher:derive_enterprise_industry",
-              ("Enterprise.industry",), "1.0", applies_to="Enterprise", expands_over="industries"),
+              ("Enterprise.industry",), "1.0", applies_to="Enterprise", expands_over="industries", basis="registered"),
     TagFamily("enterprise_market", "enterprise_basic", "Country of the company.",
               "cypher:derive_enterprise_market", ("Enterprise.country",), "1.0", applies_to="Enterprise",
-              expands_over="countries"),
+              expands_over="countries", basis="registered"),
     TagFamily("buying_committee", "enterprise_contact", "How many contacts the company has with us.",
               "cypher:derive_buying_committee", ("WORKS_FOR",), "contacts / 4, capped at 1",
               applies_to="Enterprise", expands_over="single, team"),
@@ -199,6 +212,10 @@ def validate(families: tuple[TagFamily, ...], cypher_dir: Traversable = CYPHER_D
             raise CatalogueError(f"tag family {f.name!r}: derivation must be cypher:<file> or algorithm:<name>")
         if f.query_name and not cypher_dir.joinpath(f"{f.query_name}.cypher").is_file():
             raise CatalogueError(f"tag family {f.name!r}: missing cypher/{f.query_name}.cypher")
+        if f.basis not in BASES:
+            raise CatalogueError(f"tag family {f.name!r}: basis must be one of {', '.join(BASES)}")
+        if f.applies_to == "Enterprise" and f.basis == "sensitive_inference":
+            raise CatalogueError(f"tag family {f.name!r}: enterprises are not data subjects of sensitive inference")
         if f.algorithm and f.algorithm not in ALGORITHMS:
             raise CatalogueError(f"tag family {f.name!r}: unknown algorithm {f.algorithm!r}")
         if not f.description or not f.weight_rule or not f.inputs:
@@ -215,6 +232,14 @@ def family(name: str) -> TagFamily:
 def family_of(tag: str) -> TagFamily:
     """The family a tag name (``interest:...`` or ``high_value``) belongs to."""
     return family(tag.split(":", 1)[0])
+
+
+def is_sensitive_tag(tag: str) -> bool:
+    """Whether the catalogue makes ``tag`` (or a family of that name) sensitive; unknown names are not."""
+    try:
+        return family_of(tag).sensitive
+    except KeyError:
+        return False
 
 
 validate(FAMILIES)

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ckg.graph import locks
 from ckg.graph.algorithms.engine import Engine, choose
+from ckg.graph.consent import DEFAULT_USES, update_allowed_uses
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
 from ckg.graph.progress import NoProgress, Progress
@@ -67,7 +69,7 @@ def _ids(db: Database, entity: str) -> Iterator[list[str]]:
 
 def _tag_params(f: TagFamily, now: str, source: str) -> dict[str, Any]:
     return {"family": f.name, "dimension": f.dimension, "description": f.description,
-            "sensitive": f.sensitive, "now": now, "source": source}
+            "sensitive": f.sensitive, "basis": f.basis, "defaultUses": DEFAULT_USES, "now": now, "source": source}
 
 
 class Refresher:
@@ -102,10 +104,13 @@ class Refresher:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
         if customers is not None:
             return self._incremental([f for f in FAMILIES if f.name in wanted], list(customers))
+        for ids in _ids(self.db, "Customer"):  # consents decide what may be written (graph.consent)
+            self.db.write_tx(lambda tx, ids=ids: update_allowed_uses(tx, ids))  # type: ignore[misc]
         for f in FAMILIES:
             if f.name not in wanted:
                 continue
             started = time.perf_counter()
+            self.db.write(queries.tags.sync_tag_family, **_tag_params(f, self.now, ""))
             rows = self._family(f)
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
         if SIMILARITY in wanted:
@@ -126,6 +131,7 @@ class Refresher:
 
         def work(tx: TxRunner) -> list[Stage]:
             stages = []
+            update_allowed_uses(tx, ids)
             for f, derive, params in prepared:
                 started = time.perf_counter()
                 written = self._derive_chunk(tx, f, derive, params, ids)
@@ -192,7 +198,13 @@ class Refresher:
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,
             engine: str = "auto", as_of: str | None = None, progress: Progress | None = None) -> RefreshResult:
-    """Refresh every tag family (or ``only`` some), for everyone (or just ``customers``)."""
-    return Refresher(db, engine=engine, as_of=as_of, progress=progress).run(only, customers)
+    """Refresh every tag family (or ``only`` some), for everyone (or just ``customers``).
 
-
+    A refresh of everyone holds the graph's full-refresh lock, so two of them (the CLI and an API
+    job, or two API workers) never run at once; a second one raises :class:`LockBusy`.
+    """
+    refresher = Refresher(db, engine=engine, as_of=as_of, progress=progress)
+    if customers is not None:
+        return refresher.run(only, customers)
+    with locks.hold(db, locks.FULL_REFRESH, locks.holder_name("refresh")):
+        return refresher.run(only, None)

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT job_job_id_unique IF NOT EXISTS FOR (j:Job) REQUIRE j.jobId IS UNIQUE

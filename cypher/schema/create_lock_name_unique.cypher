@@ -1,0 +1,1 @@
+CREATE CONSTRAINT lock_name_unique IF NOT EXISTS FOR (l:Lock) REQUIRE l.name IS UNIQUE
