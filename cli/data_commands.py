@@ -49,11 +49,11 @@ def _progress() -> Progress:
 
 def print_report(report: LoadReport, verb: str, seconds: float) -> None:
     table = Table(title=f"{verb} report", show_edge=False)
-    for col in ("file", "rows read", verb, "rejected", "note"):
+    for col in ("file", "rows read", verb, "rejected", "suppressed", "note"):
         table.add_column(col, justify="left" if col in ("file", "note") else "right")
     for name, s in report.files.items():
         table.add_row(name, str(s.read), str(s.loaded), str(s.rejected) if s.rejected else "",
-                      s.skipped)
+                      str(s.suppressed) if s.suppressed else "", s.skipped)
     console.print(table)
     for w in report.warnings:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
@@ -67,7 +67,8 @@ def print_report(report: LoadReport, verb: str, seconds: float) -> None:
         console.print(f"Rejected rows written to {report.quarantine}")
     if report.stopped_early:
         console.print("[red]stopped early:[/] more rejects than --max-rejects allows")
-    console.print(f"{report.loaded} rows {verb}, {report.rejected} rejected in {seconds:.1f}s")
+    suppressed = f", {report.suppressed} suppressed (erased people)" if report.suppressed else ""
+    console.print(f"{report.loaded} rows {verb}, {report.rejected} rejected{suppressed} in {seconds:.1f}s")
 
 
 def register(app: typer.Typer) -> None:

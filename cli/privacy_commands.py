@@ -6,13 +6,15 @@ import getpass
 import json
 
 import typer
+from rich.table import Table
 
 from ckg.cli.output import console, fail, friendly_errors
 from ckg.graph.db import open_database
-from ckg.graph.privacy import erase_customer, export_customer
+from ckg.graph.privacy import audit_entries, erase_customer, export_customer
 from ckg.graph.settings import get_settings
 
-app = typer.Typer(help="Data-subject requests: export or erase a customer.", no_args_is_help=True)
+app = typer.Typer(help="Data-subject requests (export, erase) and the audit trail. See docs/privacy.md.",
+                  no_args_is_help=True)
 
 
 @app.command()
@@ -27,10 +29,34 @@ def export(customer_id: str = typer.Argument(..., help="Customer id.")) -> None:
 @app.command()
 @friendly_errors
 def erase(customer_id: str = typer.Argument(..., help="Customer id."),
+          with_linked: bool = typer.Option(False, "--with-linked",
+                                           help="Also erase the records linked as the same person."),
           yes: bool = typer.Option(False, "--yes", help="Confirm the erasure.")) -> None:
-    """Erase a customer completely (orders, reviews, events, tags...); refuses without --yes."""
+    """Erase a customer completely and keep them out of later loads; refuses without --yes."""
     if not yes:
         raise fail("erasure cannot be undone; re-run with --yes to confirm.")
     with open_database(get_settings()) as db:
-        deleted = erase_customer(db, customer_id, actor=f"cli:{getpass.getuser()}")
-    console.print(f"Erased {customer_id}: {deleted} nodes deleted; an audit entry records the erasure.")
+        done = erase_customer(db, customer_id, actor=f"cli:{getpass.getuser()}", with_linked=with_linked)
+    console.print(f"Erased {', '.join(done.erased)}: {done.deleted_nodes} nodes deleted; "
+                  f"{done.recomputed_customers} other customers and {done.communities_updated} communities "
+                  "recomputed; later loads skip them (suppression list); the audit entry names them by keyed hash.")
+    if done.linked_kept:
+        console.print(f"[yellow]Linked as the same person and kept:[/] {', '.join(done.linked_kept)} "
+                      "(erase them too with --with-linked).")
+
+
+@app.command()
+@friendly_errors
+def audit(customer: str = typer.Option(None, "--customer", help="Only entries about this customer id."),
+          since: str = typer.Option(None, "--since", help="Only entries at or after this ISO 8601 time."),
+          limit: int = typer.Option(200, help="At most this many entries, newest first.")) -> None:
+    """List the audit trail: who (token or user) read, exported or erased what, and when."""
+    with open_database(get_settings()) as db:
+        rows = audit_entries(db, customer_id=customer, since=since, limit=limit)
+    table = Table(show_edge=False)
+    for col in ("at", "actor", "action", "subject (keyed hash)", "detail"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["at"], r["actor"], r["action"], (r["subjectHash"] or "")[:16], r["detail"] or "")
+    console.print(table)
+    console.print(f"{len(rows)} entries")

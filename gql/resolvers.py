@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ckg.gql import types as t
@@ -149,7 +150,7 @@ async def define_segment(info: Info, name: str, rule: str) -> t.DefineSegmentRes
 
 async def _start_job(info: Info, kind: str, work: jobs.Work) -> t.JobStarted:
     runner: jobs.JobRunner = info.context.request.app.state.jobs
-    job_id = await run_in_threadpool(runner.submit, kind, f"api:{info.context.role.value}", work)
+    job_id = await run_in_threadpool(runner.submit, kind, f"api:{info.context.token_name}", work)
     row = await run_in_threadpool(jobs.get_job, info.context.db, job_id)
     assert row is not None
     return t.JobStarted(job=t.Job.of(row))
@@ -206,7 +207,7 @@ async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.Cons
     db = info.context.db
     try:
         done = await run_in_threadpool(lambda: consent.record_consent(
-            db, str(customer_id), purpose.value, granted, source=f"api:{info.context.role.value}"))
+            db, str(customer_id), purpose.value, granted, source=f"api:{info.context.token_name}"))
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
     await run_in_threadpool(lambda: refresh(db, customers=[str(customer_id)]))
@@ -215,10 +216,22 @@ async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.Cons
                              left_segments=done.left_segments, refreshed=True)
 
 
-async def erase_customer(info: Info, customer_id: strawberry.ID) -> t.EraseResult:
+async def erase_customer(info: Info, customer_id: strawberry.ID, with_linked: bool = False) -> t.EraseResult:
     actor = f"api:{info.context.token_name}"
     try:
-        deleted = await run_in_threadpool(privacy.erase_customer, info.context.db, str(customer_id), actor)
+        done = await run_in_threadpool(lambda: privacy.erase_customer(info.context.db, str(customer_id), actor,
+                                                                      with_linked=with_linked))
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
-    return t.CustomerErased(customer_id=customer_id, deleted_nodes=deleted)
+    return t.CustomerErased(customer_id=customer_id, deleted_nodes=done.deleted_nodes,
+                            erased=[strawberry.ID(i) for i in done.erased],
+                            linked_kept=[strawberry.ID(i) for i in done.linked_kept])
+
+
+async def export_customer(info: Info, customer_id: strawberry.ID) -> t.ExportCustomerResult:
+    actor = f"api:{info.context.token_name}"
+    try:
+        document = await run_in_threadpool(privacy.export_customer, info.context.db, str(customer_id), actor)
+    except NotFound as exc:
+        return t.NotFoundError(message=str(exc))
+    return t.CustomerExport(customer_id=customer_id, document=JSON(document))

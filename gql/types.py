@@ -459,6 +459,9 @@ class TagsRefreshed:
 class CustomerErased:
     customer_id: strawberry.ID
     deleted_nodes: int
+    erased: list[strawberry.ID] = strawberry.field(description="Every record erased (withLinked: the linked ones).")
+    linked_kept: list[strawberry.ID] = strawberry.field(
+        description="Records linked as the same person and not erased (erase them with withLinked: true).")
 
 
 @strawberry.enum

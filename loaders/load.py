@@ -27,6 +27,7 @@ from ckg.graph.errors import InputError
 from ckg.graph.events import EVENT_WRITES
 from ckg.graph.progress import NoProgress, Progress
 from ckg.graph.queries import queries
+from ckg.graph.suppression import Suppression
 from ckg.loaders.errors import RowError, shorten
 from ckg.loaders.readers import CsvReader, JsonLinesReader, Record
 from ckg.loaders.rows import Row
@@ -45,6 +46,7 @@ class FileStats:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    suppressed: int = 0  # rows naming an erased person: skipped, not quarantined
     write_seconds: float = 0.0  # time spent in write transactions
     skipped: str = ""  # why the file was not loaded at all
 
@@ -68,6 +70,10 @@ class LoadReport:
     @property
     def loaded(self) -> int:
         return sum(s.loaded for s in self.files.values())
+
+    @property
+    def suppressed(self) -> int:
+        return sum(s.suppressed for s in self.files.values())
 
     @property
     def ok(self) -> bool:
@@ -118,6 +124,12 @@ class _Batch:
     items: list[tuple[int, Row, dict[str, Any]]]
 
 
+def _people_fields(spec: FileSpec) -> list[str]:
+    """The columns of a file that name a customer: a row naming an erased one is suppressed."""
+    own = [spec.key[0]] if spec.name == "customers.csv" else []
+    return own + [ref.field for ref in spec.refs if ref.target == "customers.csv"]
+
+
 class Loader:
     """Loads one dataset directory into the database."""
 
@@ -131,6 +143,8 @@ class Loader:
         if batch_size < 1:
             raise InputError("--batch-size must be at least 1")
         self.db = db
+        self._suppression = Suppression(db) if db is not None else None
+        self._suppressed_ids: dict[str, set[str]] = {}  # file -> keys of rows suppressed in this load
         self.dir = directory
         self.batch_size = batch_size
         self.max_rejects = max_rejects
@@ -282,8 +296,18 @@ class Loader:
             return
         spec = batch.spec
 
-        def work(tx: TxRunner) -> dict[int, RowError]:
+        people = _people_fields(spec)
+
+        def work(tx: TxRunner) -> tuple[dict[int, RowError], set[int]]:
             rejected: dict[int, RowError] = {}
+            assert self._suppression is not None
+            erased = self._suppression.suppressed(
+                tx, {v for _, row, _ in batch.items for f in people if (v := getattr(row, f)) is not None})
+            # ... and rows that depend on a row suppressed earlier in this load (an erased person's orders'
+            # lines, their contact's inquiries) are theirs too.
+            skipped = {line for line, row, _ in batch.items
+                       if any(getattr(row, f) in erased for f in people)
+                       or any(getattr(row, ref.field) in self._suppressed_ids.get(ref.target, ()) for ref in spec.refs)}
             for ref in spec.refs:
                 ids = {v for _, row, _ in batch.items if (v := getattr(row, ref.field)) is not None}
                 if ref.same_file:
@@ -293,11 +317,11 @@ class Loader:
                 missing = {r["id"] for r in tx.run(queries.get(ref.check), ids=sorted(ids))}
                 for line, row, _ in batch.items:
                     value = getattr(row, ref.field)
-                    if value in missing and line not in rejected:
+                    if value in missing and line not in rejected and line not in skipped:
                         rejected[line] = RowError(
                             spec.name, line, ref.field, shorten(value),
                             f"refers to a missing entity: no {ref.field} {value!r} in {ref.target} or the graph")
-            good = [row for line, row, _ in batch.items if line not in rejected]
+            good = [row for line, row, _ in batch.items if line not in rejected and line not in skipped]
             if spec.name.endswith(".jsonl"):
                 by_type: dict[str, list[dict[str, Any]]] = {}
                 for row in good:
@@ -308,17 +332,22 @@ class Loader:
                 tx.run(queries.get(spec.write), rows=[row.params() for row in good])
             if spec.consent_subject and good:
                 update_allowed_uses(tx, sorted({getattr(row, spec.consent_subject) for row in good}))
-            return rejected
+            return rejected, skipped
 
         started = time.perf_counter()
-        rejected = self.db.write_tx(work)
+        rejected, skipped = self.db.write_tx(work)
         elapsed = time.perf_counter() - started
         raw = {line: values for line, _, values in batch.items}
         for line, error in rejected.items():
             self._reject(error, raw[line])
         with self._lock:
-            self.report.files[spec.name].loaded += len(batch.items) - len(rejected)
-            self.report.files[spec.name].write_seconds += elapsed
+            stats = self.report.files[spec.name]
+            stats.loaded += len(batch.items) - len(rejected) - len(skipped)
+            stats.suppressed += len(skipped)
+            if skipped and len(spec.key) == 1:
+                self._suppressed_ids.setdefault(spec.name, set()).update(
+                    getattr(row, spec.key[0]) for line, row, _ in batch.items if line in skipped)
+            stats.write_seconds += elapsed
 
 
     def _check_in_dataset(self, batch: _Batch) -> None:

@@ -1,5 +1,6 @@
-// Size and dominant interests of each community of a kind.
-MATCH (k:Community {kind: $kind})<-[:MEMBER_OF]-(c:Customer)
+// Size and dominant interests of the communities of a kind ($ids null), or of the given ones ($kind null).
+MATCH (k:Community)<-[:MEMBER_OF]-(c:Customer)
+WHERE ($kind IS NULL OR k.kind = $kind) AND ($ids IS NULL OR k.communityId IN $ids)
 WITH k, count(c) AS size, collect(c) AS members
 CALL (members) {
   UNWIND members AS m

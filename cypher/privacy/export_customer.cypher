@@ -1,9 +1,13 @@
-// Everything held about one customer (right of access): properties, tags, orders, consents, events.
+// Everything held about one customer (right of access): properties, tags with their basis and
+// evidence, orders, reviews, events; consents and audit entries are added by graph.privacy.
 MATCH (c:Customer {customerId: $id})
 RETURN c {.*, registeredAt: toString(c.registeredAt)} AS customer,
-       [(c)-[h:HAS_TAG]->(t:Tag) | {tag: t.name, weight: h.weight, computedAt: toString(h.computedAt),
-                                    evidence: h.evidence}] AS tags,
+       [(c)-[h:HAS_TAG]->(t:Tag) | {tag: t.name, dimension: t.dimension, basis: coalesce(t.basis, 'profiling'),
+                                    sensitive: coalesce(t.sensitive, false), weight: h.weight,
+                                    confidence: h.confidence, computedAt: toString(h.computedAt),
+                                    source: h.source, evidence: h.evidence}] AS tags,
        [(c)-[:PLACED]->(o:Order) | {orderId: o.orderId, placedAt: toString(o.placedAt), totalUsd: o.totalUsd}] AS orders,
-       [(c)-[:GAVE]->(k:Consent) | {purpose: k.purpose, granted: k.granted, at: toString(k.at)}] AS consents,
        [(c)-[:WROTE]->(r:Review) | {reviewId: r.reviewId, rating: r.rating, text: r.text}] AS reviews,
+       [(c)-[:MEMBER_OF]->(k:Community) | k.communityId] AS communities,
+       [(ct:Contact)-[:IS_CUSTOMER]->(c) | ct {.*}] AS contacts,
        COUNT { (c)-[:VIEWED|SEARCHED|FAVORITED|ADDED_TO_CART]->() } AS events

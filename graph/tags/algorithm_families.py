@@ -36,7 +36,7 @@ def louvain_social(run: AlgorithmRun) -> list[TagRow]:
     run.db.write_batches(queries.algorithms.write_communities,
                           ({"id": cid, "community": c} for cid, c in found.items()), CHUNK,
                           kind="social", algorithm=f"louvain:{run.engine}", now=run.now)
-    run.db.write(queries.algorithms.update_community_profiles, kind="social")
+    run.db.write(queries.algorithms.update_community_profiles, kind="social", ids=None)
     sizes: dict[int, int] = {}
     for c in found.values():
         sizes[c] = sizes.get(c, 0) + 1
@@ -79,13 +79,13 @@ def copurchase_clusters(run: AlgorithmRun) -> list[TagRow]:
              "evidence": [f"{share:.0%} of {total} items bought fall in co-purchase cluster {cluster}"]}
             for cid, (cluster, share, total) in prefs.items() if share >= 0.3]
 
-def wcc_identity(run: AlgorithmRun) -> list[TagRow]:
-    groups = identity.components(run.db, run.engine)
+def identity_links(groups: dict[str, list[str]], edges: list[tuple[str, str, str]]
+                   ) -> tuple[list[dict[str, Any]], list[TagRow]]:
+    """SAME_PERSON_AS links (member -> canonical) and duplicate_identity tag rows for these groups."""
     shared_by: dict[str, set[str]] = {}  # record -> identifiers it shares with another record
-    for a, b, how in identity.identity_edges(run.db):
+    for a, b, how in edges:
         shared_by.setdefault(a, set()).add(how)
         shared_by.setdefault(b, set()).add(how)
-    run.db.write(queries.algorithms.clear_identity_links)
     links, rows = [], []
     for canonical, members in groups.items():
         for m in members:
@@ -95,9 +95,18 @@ def wcc_identity(run: AlgorithmRun) -> list[TagRow]:
             rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": 0.95,
                          "evidence": [f"same person as {', '.join(x for x in members if x != m)}",
                                       f"shares {', '.join(shared)}"]})
+    return links, rows
+
+
+def wcc_identity(run: AlgorithmRun, ids: list[str] | None = None) -> list[TagRow]:
+    """Group records of one person (everyone, or only ``ids``), link them and return their tag rows."""
+    groups = identity.components(run.db, run.engine, ids)
+    links, rows = identity_links(groups, identity.identity_edges(run.db, ids))
+    run.db.write(queries.algorithms.clear_identity_links, ids=ids)
     run.db.write_batches(queries.algorithms.write_identity_links, links, CHUNK, now=run.now,
-                          source=f"wcc:{run.engine}")
+                         source=f"wcc:{run.engine}")
     return rows
+
 
 def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
     hist = run.db.read(queries.algorithms.stream_purchase_histories, now=run.now)

@@ -67,6 +67,13 @@ def _ids(db: Database, entity: str) -> Iterator[list[str]]:
         after = page[-1]
 
 
+def _clear_write(f: TagFamily) -> tuple[Query, Query]:
+    """The statements that clear a family's tags from subjects and write new ones."""
+    if f.applies_to == "Customer":
+        return queries.tags.clear_customer_family, queries.tags.write_customer_tags
+    return queries.tags.clear_enterprise_family, queries.tags.write_enterprise_tags
+
+
 def _tag_params(f: TagFamily, now: str, source: str) -> dict[str, Any]:
     return {"family": f.name, "dimension": f.dimension, "description": f.description,
             "sensitive": f.sensitive, "basis": f.basis, "defaultUses": DEFAULT_USES, "now": now, "source": source}
@@ -162,7 +169,7 @@ class Refresher:
     def _derive_chunk(self, tx: TxRunner, f: TagFamily, derive: Query, params: dict[str, Any],
                       ids: list[str]) -> int:
         """Replace family ``f``'s tags on ``ids``: clear, derive, write, all in the caller's transaction."""
-        clear, write = self._clear_write(f)
+        clear, write = _clear_write(f)
         tx.run(clear, ids=ids, family=f.name)
         rows = tx.run(derive, ids=ids, **params)
         if rows:
@@ -183,18 +190,29 @@ class Refresher:
         self.progress.end(f.name)
         return written
 
-    def _clear_write(self, f: TagFamily) -> tuple[Query, Query]:
-        if f.applies_to == "Customer":
-            return queries.tags.clear_customer_family, queries.tags.write_customer_tags
-        return queries.tags.clear_enterprise_family, queries.tags.write_enterprise_tags
-
     def _replace_all(self, f: TagFamily, rows: list[TagRow]) -> int:
         """Algorithm families: clear the family everywhere, then write ``rows`` in chunks."""
-        clear, write = self._clear_write(f)
+        clear, write = _clear_write(f)
         params = _tag_params(f, self.now, f"algorithm:{f.algorithm}:{self.engine}")
         for ids in _ids(self.db, f.applies_to):
             self.db.write(clear, ids=ids, family=f.name)
         return self.db.write_batches(write, rows, CHUNK, **params)
+
+def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: list[TagRow], now: str,
+                        source: str) -> int:
+    """Replace one family's tags on ``ids`` with ``rows`` in one transaction (after an erasure)."""
+    f = family(family_name)
+    clear, write = _clear_write(f)
+    params = _tag_params(f, now, source)
+
+    def work(tx: TxRunner) -> int:
+        tx.run(clear, ids=ids, family=f.name)
+        if rows:
+            tx.run(write, rows=rows, **params)
+        return len(rows)
+
+    return db.write_tx(work)
+
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,
             engine: str = "auto", as_of: str | None = None, progress: Progress | None = None) -> RefreshResult:

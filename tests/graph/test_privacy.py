@@ -1,41 +1,194 @@
-"""Erasure removes a person completely; export shows what is held; the audit keeps no id."""
+"""Privacy against the real Neo4j: consents decide what is held, erasure leaves no trace and lasts,
+the clock cannot be moved by one record, and a full refresh runs once at a time."""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ckg.graph import consent, events, locks
 from ckg.graph.db import Database
 from ckg.graph.errors import NotFound
-from ckg.graph.privacy import erase_customer, export_customer, subject_hash
+from ckg.graph.privacy import audit_subject, erase_customer, export_customer
 from ckg.graph.queries import Query
-from ckg.graph.tags.refresh import refresh
+from ckg.graph.segments import define
+from ckg.graph.tags.catalogue import FAMILIES
+from ckg.graph.tags.refresh import data_end, refresh
 from ckg.loaders.generator import generate
 from ckg.loaders.load import load_dataset
+
+BASIS = {f.name: f.basis for f in FAMILIES}
 
 
 def q(text: str) -> Query:
     return Query("test/inline", text)  # type: ignore[arg-type]
 
 
-def test_erase_removes_everything_of_the_person(db: Database, tmp_path: Path) -> None:
+@pytest.fixture
+def loaded(db: Database, tmp_path: Path) -> Iterator[tuple[Database, Path]]:
     generate(200, 3, tmp_path / "d")
     assert load_dataset(db, tmp_path / "d").ok
-    refresh(db, only=["interest", "market", "social_community"])
-    victim = db.read(q("MATCH (c:Customer)-[:PLACED]->(o) WITH c, count(o) AS n WHERE n >= 2 "
-                       "AND EXISTS { (c)-[:HAS_TAG]->() } RETURN c.customerId AS id LIMIT 1"))[0]["id"]
-    held = export_customer(db, victim, actor="test")
-    assert held["orders"] and held["tags"] and held["customer"]["email"]
-    orders = [o["orderId"] for o in held["orders"]]
-    erase_customer(db, victim, actor="test")
+    refresh(db)
+    yield db, tmp_path / "d"
+
+
+def latest_consents(data: Path) -> dict[str, dict[str, bool]]:
+    """Each customer's latest decision per purpose, read from the source file (not from the graph)."""
+    latest: dict[str, dict[str, tuple[str, bool]]] = {}
+    with open(data / "consents.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            mine = latest.setdefault(row["customerId"], {})
+            at = row["at"]
+            if row["purpose"] not in mine or at >= mine[row["purpose"]][0]:
+                mine[row["purpose"]] = (at, row["granted"] == "true")
+    return {c: {p: g for p, (_, g) in d.items()} for c, d in latest.items()}
+
+
+def held_families(db: Database) -> dict[str, set[str]]:
+    rows = db.read(q("MATCH (c:Customer)-[:HAS_TAG]->(t:Tag) "
+                     "RETURN c.customerId AS id, collect(DISTINCT t.family) AS f"))
+    return {r["id"]: set(r["f"]) for r in rows}
+
+
+TRACE = """UNWIND keys(x) AS k WITH x, k, x[k] AS v
+WHERE (v IS :: STRING AND any(n IN $needles WHERE v CONTAINS n))
+   OR (v IS :: LIST<STRING NOT NULL> AND any(e IN v WHERE any(n IN $needles WHERE e CONTAINS n)))
+RETURN k AS key, v AS value LIMIT 20"""
+
+
+def traces(db: Database, needles: list[str]) -> list[str]:
+    """Every node or relationship property, string or list of strings, that contains a needle."""
+    nodes = db.read(q("MATCH (x) " + TRACE), needles=needles)
+    rels = db.read(q("MATCH ()-[x]->() " + TRACE), needles=needles)
+    return [f"{r['key']} = {r['value']!r}" for r in nodes + rels]
+
+
+def test_no_tag_is_held_without_its_consent(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    decisions = latest_consents(data)
+    held = held_families(db)
+    withdrawn = [c for c, d in decisions.items() if d.get("profiling") is False]
+    assert withdrawn, "the dataset should have people who refused profiling"
+    for cid in withdrawn:
+        assert {BASIS[f] for f in held.get(cid, set())} <= {"registered"}, cid
+    for cid, fams in held.items():
+        if "life_stage" in fams:
+            d = decisions.get(cid, {})
+            assert d.get("sensitive_inference") is True and d.get("profiling") is not False, cid
+    # and consents are not simply empty: people who allow profiling do get profiling tags
+    allowed = [c for c, d in decisions.items() if d.get("profiling") is True]
+    assert any(BASIS[f] == "profiling" for c in allowed for f in held.get(c, set()))
+
+
+def test_recorded_consent_applies_at_once_and_refresh_restores(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    held = held_families(db)
+    cid = next(c for c, fams in sorted(held.items()) if any(BASIS[f] == "profiling" for f in fams))
+    done = consent.record_consent(db, cid, "profiling", False, source="test")
+    assert done.dropped_tags > 0 and "profiling" not in done.allowed_uses
+    assert {BASIS[f] for f in held_families(db).get(cid, set())} <= {"registered"}
+    refresh(db, customers=[cid])  # re-deriving does not bring them back while withdrawn
+    assert {BASIS[f] for f in held_families(db).get(cid, set())} <= {"registered"}
+    consent.record_consent(db, cid, "profiling", True, source="test")
+    refresh(db, customers=[cid])
+    assert any(BASIS[f] == "profiling" for f in held_families(db)[cid])
+    history = consent.consent_history(db, cid)["history"]
+    assert [h["granted"] for h in history[:2]] == [True, False]
+
+
+def test_segments_hold_only_people_who_allow_marketing(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    decisions = latest_consents(data)
+    everyone = {r["id"] for r in db.read(q("MATCH (c:Customer) RETURN c.customerId AS id"))}
+    size = define(db, "all-of-them", 'NOT tag("no_such_tag")')
+    members = {r["id"] for r in db.read(q("MATCH (c)-[:IN_SEGMENT]->(:Segment {name: 'all-of-them'}) "
+                                          "RETURN c.customerId AS id"))}
+    refused = {c for c, d in decisions.items() if d.get("marketing") is False}
+    assert refused and size == len(members) == len(everyone - refused)
+    assert not members & refused
+    cid = sorted(members)[0]
+    left = consent.record_consent(db, cid, "marketing", False, source="test").left_segments
+    assert left == 1
+
+
+def test_erasure_leaves_no_trace_recomputes_and_lasts(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    victim = db.read(q("""MATCH (ct:Contact)-[:IS_CUSTOMER]->(c:Customer) WHERE c.email IS NOT NULL
+                          RETURN c.customerId AS id ORDER BY COUNT { (c)-[:MEMBER_OF]->() } DESC, id
+                          LIMIT 1"""))[0]["id"]
+    person = db.read(q("""MATCH (c:Customer {customerId: $id})
+                          RETURN [x IN [c.customerId, c.email, c.phone] + [(ct:Contact)-[:IS_CUSTOMER]->(c) | ct.email]
+                                       + [(ct:Contact)-[:IS_CUSTOMER]->(c) | ct.phone] WHERE x IS NOT NULL] AS needles,
+                                  [(c)-[:MEMBER_OF]->(k) | k.communityId] AS communities"""), id=victim)[0]
+    # someone else's evidence names the victim before (a referral or an identity link)
+    referrer = db.read(q("MATCH (r:Customer)-[:REFERRED]->(:Customer {customerId: $id}) RETURN r.customerId AS id"),
+                       id=victim)
+    done = erase_customer(db, victim, actor="test")
+    assert done.erased == [victim] and done.deleted_nodes > 1
+    assert traces(db, person["needles"]) == []
+    assert db.read(q("MATCH (ct:Contact) WHERE ct.email IN $n RETURN ct"), n=person["needles"]) == []
+    for k in person["communities"]:
+        rows = db.read(q("MATCH (k:Community {communityId: $k}) "
+                         "RETURN k.size AS size, COUNT { (k)<-[:MEMBER_OF]-() } AS members"), k=k)
+        assert rows == [] or rows[0]["size"] == rows[0]["members"]
+    if referrer:
+        evidence = db.read(q("MATCH (:Customer {customerId: $id})-[h:HAS_TAG]->() RETURN h.evidence AS e"),
+                           id=referrer[0]["id"])
+        assert victim not in str(evidence)
+    # the audit names the erasure by keyed hash only
+    audit = db.read(q("MATCH (a:AuditEntry {action: 'erase'}) RETURN a.subjectHash AS h, a.actor AS actor"))
+    assert audit == [{"h": audit_subject(db, victim), "actor": "test"}]
+    # and loading the original files again does not bring the person back
+    report = load_dataset(db, data)
+    assert report.ok and report.suppressed >= 1 and report.files["customers.csv"].suppressed == 1
     assert db.read(q("MATCH (c:Customer {customerId: $id}) RETURN c"), id=victim) == []
-    assert db.read(q("MATCH (o:Order) WHERE o.orderId IN $ids RETURN o"), ids=orders) == []
-    email = held["customer"]["email"]
-    leftovers = db.read(q("MATCH (n) WHERE any(k IN keys(n) WHERE n[k] = $id OR n[k] = $email) "
-                          "AND NOT n:AuditEntry RETURN labels(n) AS l"), id=victim, email=email)
-    assert leftovers == []
-    audit = db.read(q("MATCH (a:AuditEntry {action: 'erase'}) RETURN a.subjectHash AS h, a.detail AS d"))
-    assert audit[0]["h"] == subject_hash(victim) and victim not in str(audit)
+    assert traces(db, person["needles"]) == []
     with pytest.raises(NotFound):
         erase_customer(db, victim, actor="test")
+
+
+def test_linked_records_are_listed_and_erased_with_linked(loaded: tuple[Database, Path]) -> None:
+    db, _ = loaded
+    pair = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer) "
+                     "RETURN a.customerId AS a, b.customerId AS b ORDER BY a LIMIT 1"))[0]
+    kept = erase_customer(db, pair["a"], actor="test")
+    assert pair["b"] in kept.linked_kept
+    assert db.read(q("MATCH (c:Customer {customerId: $id}) RETURN c.customerId AS id"), id=pair["b"])
+    other = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer) "
+                      "RETURN a.customerId AS a, b.customerId AS b ORDER BY a LIMIT 1"))
+    assert other, "the dataset plants several duplicate groups"
+    done = erase_customer(db, other[0]["a"], actor="test", with_linked=True)  # a second group, erased whole
+    assert {other[0]["a"], other[0]["b"]} <= set(done.erased) and done.linked_kept == []
+    assert db.read(q("MATCH (c:Customer) WHERE c.customerId IN $ids RETURN c"), ids=done.erased) == []
+
+
+def test_export_holds_consents_tags_with_basis_and_audit(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    cid = sorted(latest_consents(data))[0]
+    export_customer(db, cid, actor="first")
+    doc = export_customer(db, cid, actor="second")
+    assert doc["consents"]["history"] and doc["consents"]["allowedUses"]
+    assert all(t["basis"] in ("registered", "profiling", "sensitive_inference") for t in doc["tags"])
+    assert [a["actor"] for a in doc["audit"]] == ["first"]
+
+
+def test_future_events_are_refused_and_cannot_move_now(loaded: tuple[Database, Path]) -> None:
+    db, _ = loaded
+    before = data_end(db)
+    with pytest.raises(events.InvalidEvent, match="in the future"):
+        events.record(db, [events.Event("ev-2199", "c0000003", "view", "2199-01-01T00:00:00Z", "sku-000001")])
+    assert db.read(q("MATCH ()-[r:VIEWED {eventId: 'ev-2199'}]->() RETURN r")) == []
+    # a record that slipped in earlier (written directly) cannot move "now" past the clock
+    db.write(q("MATCH (c:Customer {customerId: 'c0000003'}) "
+               "CREATE (c)-[:PLACED]->(:Order {orderId: 'o-2199', placedAt: datetime('2199-01-01T00:00:00Z')})"))
+    assert data_end(db) == before
+
+
+def test_only_one_full_refresh_at_a_time(loaded: tuple[Database, Path]) -> None:
+    db, _ = loaded
+    with locks.hold(db, locks.FULL_REFRESH, "someone-else"), pytest.raises(locks.LockBusy):
+        refresh(db, only=["market"])
+    refresh(db, only=["market"])  # free again once released
