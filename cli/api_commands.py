@@ -1,13 +1,15 @@
-"""``ckg token create`` and ``ckg schema``: API access and the schema in SDL."""
+"""``ckg token create/list/revoke`` and ``ckg schema``: API access and the schema in SDL."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from ckg.cli.output import console, fail, friendly_errors
-from ckg.graph.auth import Role, create_token
+from ckg.graph.auth import CACHE_SECONDS, Role, create_token, list_tokens, parse_expiry, revoke_token
 from ckg.graph.db import open_database
 from ckg.graph.settings import get_settings
 
@@ -18,16 +20,54 @@ schema_app = typer.Typer(help="The GraphQL schema in SDL.", no_args_is_help=True
 @token_app.command()
 @friendly_errors
 def create(role: str = typer.Option(..., help="analyst, marketer or admin."),
-           name: str = typer.Option("", help="A label to recognise the token by.")) -> None:
+           name: str = typer.Option("", help="A unique name (audit entries show it); default: the role and a "
+                                    "random suffix."),
+           expires: str = typer.Option("", help="Stop working after this long: Nd, Nh or Nm (e.g. 30d); "
+                                       "default: never.")) -> None:
     """Create a token; it is printed once, as the last line (only its hash is stored)."""
     try:
         chosen = Role(role)
     except ValueError:
         raise fail(f"unknown role {role!r}: use analyst, marketer or admin") from None
+    expires_in = parse_expiry(expires) if expires else None
     with open_database(get_settings()) as db:
-        token = create_token(db, chosen, name)
+        token = create_token(db, chosen, name, expires_in)
     console.print(f"Token for role {chosen.value} (store it now; it cannot be shown again):")
     print(token)
+
+
+def _shown(when: datetime | None, empty: str = "-") -> str:
+    return when.strftime("%Y-%m-%d %H:%M UTC") if when else empty
+
+
+@token_app.command("list")
+@friendly_errors
+def list_() -> None:
+    """Every token: name, role, created, expires, last used, status (never the secret)."""
+    with open_database(get_settings()) as db:
+        tokens = list_tokens(db)
+    if not tokens:
+        console.print("no tokens yet: `ckg token create --role ...`")
+        return
+    table = Table(show_edge=False)
+    for column in ("name", "role", "created", "expires", "last used", "status"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(t.name, t.role, _shown(t.created_at), _shown(t.expires_at, "never"),
+                      _shown(t.last_used_at, "never"), t.status())
+    console.print(table)
+
+
+@token_app.command()
+@friendly_errors
+def revoke(name: str = typer.Argument(..., help="The token's name (`ckg token list`).")) -> None:
+    """Revoke a token by name; running APIs refuse it within 30 seconds."""
+    with open_database(get_settings()) as db:
+        newly = revoke_token(db, name)
+    if newly:
+        console.print(f"revoked {name}; running APIs refuse it within {CACHE_SECONDS:.0f} seconds")
+    else:
+        console.print(f"{name} was already revoked")
 
 
 @schema_app.command()

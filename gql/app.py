@@ -3,7 +3,7 @@
 The lifespan owns the one driver of the process and hands it to handlers through ``app.state``.
 The driver reconnects by itself, so the API recovers when Neo4j restarts. Every GraphQL request
 needs ``Authorization: Bearer <token>`` (``ckg token create``); the GraphiQL page itself holds no
-data and opens without one.
+data and opens without one. A missing, unknown, expired or revoked token gets the same 401.
 """
 
 from __future__ import annotations
@@ -26,19 +26,23 @@ from strawberry.http import GraphQLHTTPResponse
 from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.schema import build_schema
-from ckg.graph.auth import Role, TokenCache
+from ckg.graph.auth import ApiToken, TokenCache
 from ckg.graph.db import Database
 from ckg.graph.errors import CkgError
 from ckg.graph.settings import Settings, get_settings
 
 log = logging.getLogger("ckg.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-_role: contextvars.ContextVar[Role] = contextvars.ContextVar("ckg_role")
+_token: contextvars.ContextVar[ApiToken] = contextvars.ContextVar("ckg_token")
 _media: contextvars.ContextVar[str] = contextvars.ContextVar("ckg_media", default="application/json")
 
 
-def _unauthorized(message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message}]}, status_code=401,
+#: One answer for a missing, unknown, expired or revoked token: it tells nothing about which.
+UNAUTHORIZED = "a valid bearer token is required: send Authorization: Bearer <token>"
+
+
+def _unauthorized() -> JSONResponse:
+    return JSONResponse({"errors": [{"message": UNAUTHORIZED}]}, status_code=401,
                         headers={"WWW-Authenticate": 'Bearer realm="ckg"'})
 
 
@@ -60,26 +64,27 @@ class CkgGraphQL(GraphQL[Context, None]):
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            await _unauthorized("missing bearer token: send Authorization: Bearer <token>")(scope, receive, send)
+            await _unauthorized()(scope, receive, send)
             return
         try:
-            role = await run_in_threadpool(request.app.state.tokens.role, token.strip())
+            found = await run_in_threadpool(request.app.state.tokens.lookup, token.strip())
         except CkgError as exc:
             await JSONResponse({"errors": [{"message": str(exc)}]}, status_code=503)(scope, receive, send)
             return
-        if role is None:
-            await _unauthorized("invalid or revoked token")(scope, receive, send)
+        if found is None:
+            await _unauthorized()(scope, receive, send)
             return
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
-        role_token, media_token = _role.set(role), _media.set(media)
+        token_token, media_token = _token.set(found), _media.set(media)
         try:
             await super().__call__(scope, receive, send)
         finally:
-            _role.reset(role_token)
+            _token.reset(token_token)
             _media.reset(media_token)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(request=request, db=request.app.state.db, role=_role.get())
+        token = _token.get()
+        return Context(request=request, db=request.app.state.db, role=token.role, token_name=token.name)
 
     def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
                         sub_response: Response) -> Response:

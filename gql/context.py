@@ -1,4 +1,4 @@
-"""Per-request context: the database, the caller's role and this request's DataLoaders."""
+"""Per-request context: the database, the caller's token (its role and name) and this request's DataLoaders."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ class Context:
     request: Request
     db: Database
     role: Role
+    #: The name of the caller's token (``ckg token list``); audit entries name it.
+    token_name: str = ""
     loaders: Loaders = field(init=False)
     extras: dict[str, Any] = field(default_factory=dict)
 
