@@ -3,7 +3,9 @@
 The lifespan owns the one driver of the process and hands it to handlers through ``app.state``.
 The driver reconnects by itself, so the API recovers when Neo4j restarts. Every GraphQL request
 needs ``Authorization: Bearer <token>`` (``ckg token create``); the GraphiQL page itself holds no
-data and opens without one. A missing, unknown, expired or revoked token gets the same 401.
+data and opens without one. A missing, unknown, expired or revoked token gets the same 401. Request
+bodies over ``CKG_API_MAX_BODY_BYTES`` get 413 without being read (by Content-Length when sent,
+else counted as they stream in).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
@@ -46,12 +48,50 @@ def _unauthorized() -> JSONResponse:
                         headers={"WWW-Authenticate": 'Bearer realm="ckg"'})
 
 
+def _too_large(limit: int) -> JSONResponse:
+    # Connection: close, since the rest of the body is never read.
+    return JSONResponse({"errors": [{"message": f"request body too large: the limit is {limit} bytes"}]},
+                        status_code=413, headers={"Connection": "close"})
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows over ``limit`` bytes (the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect: the client is gone
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over the body already read, then defers to the real one."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class CkgGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app plus bearer-token auth and GraphQL-over-HTTP media types."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_body_bytes: int = 1024 * 1024, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ide = graphiql_html()
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,6 +101,10 @@ class CkgGraphQL(GraphQL[Context, None]):
         if request.method == "GET" and "text/html" in request.headers.get("accept", "") \
                 and "query" not in request.query_params:
             await HTMLResponse(self._ide)(scope, receive, send)
+            return
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _too_large(self.max_body_bytes)(scope, receive, send)
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -74,6 +118,12 @@ class CkgGraphQL(GraphQL[Context, None]):
         if found is None:
             await _unauthorized()(scope, receive, send)
             return
+        if request.method == "POST":
+            body = await _read_body(receive, self.max_body_bytes)
+            if body is None:
+                await _too_large(self.max_body_bytes)(scope, receive, send)
+                return
+            receive = _replay(body, receive)
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
         token_token, media_token = _token.set(found), _media.set(media)
         try:
@@ -122,7 +172,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.db.close()
 
     schema = build_schema(production=settings.production, introspection=settings.introspection)
-    graphql_app = CkgGraphQL(schema, graphql_ide=None)
+    graphql_app = CkgGraphQL(schema, graphql_ide=None, max_body_bytes=settings.api_max_body_bytes)
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     neo4j_http_port: int = 7474
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    #: Largest request body the API reads (bytes); larger ones get 413 before being read.
+    api_max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     production: bool = False
     introspection: bool = True
     connection_timeout: float = Field(default=5.0, gt=0)

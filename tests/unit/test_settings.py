@@ -37,3 +37,13 @@ def test_unknown_uri_scheme_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CKG_NEO4J_URI", "http://127.0.0.1:7474")
     with pytest.raises(ValidationError, match="CKG_NEO4J_URI"):
         Settings()
+
+
+def test_api_body_limit_defaults_to_one_mib_and_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CKG_API_MAX_BODY_BYTES", raising=False)
+    assert Settings().api_max_body_bytes == 1024 * 1024
+    monkeypatch.setenv("CKG_API_MAX_BODY_BYTES", "65536")
+    assert Settings().api_max_body_bytes == 65536
+    monkeypatch.setenv("CKG_API_MAX_BODY_BYTES", "0")
+    with pytest.raises(ValidationError, match="api_max_body_bytes"):
+        Settings()
