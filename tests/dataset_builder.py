@@ -52,3 +52,14 @@ def customer(cid: str, **changes: str) -> list[str]:
     row["deviceId"] = f"dev-{cid}"
     row.update(changes)
     return [row[h] for h in HEADERS["customers.csv"]]
+
+
+def open_quote(path: Path, line: int) -> str:
+    """Break physical ``line`` of ``path`` (1 is the header) with a quote that never closes: one
+    put before its second field. Returns the broken line as written (without its line end)."""
+    lines = io.StringIO(path.read_bytes().decode("utf-8"), newline="").readlines()
+    first, _, rest = lines[line - 1].partition(",")
+    assert not rest.startswith('"'), "the second field is quoted already"
+    lines[line - 1] = f'{first},"{rest}'
+    path.write_bytes("".join(lines).encode("utf-8"))
+    return lines[line - 1].rstrip("\r\n")

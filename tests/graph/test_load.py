@@ -19,7 +19,7 @@ from ckg.graph.settings import Settings
 from ckg.loaders.format import HEADERS
 from ckg.loaders.generator import generate
 from ckg.loaders.load import load_dataset
-from tests.dataset_builder import build, customer, write_csv
+from tests.dataset_builder import build, customer, open_quote, write_csv
 
 
 def q(text: str) -> Query:
@@ -121,6 +121,28 @@ def test_bad_rows_leave_good_rows_loaded_and_graph_consistent(db: Database, tmp_
     # the dangling order item created nothing, not even a half relationship
     assert db.read(q("MATCH (:Order)-[r:CONTAINS]->() RETURN count(r) AS n"))[0]["n"] == 1
     assert len((tmp_path / "q.jsonl").read_text().splitlines()) == 3
+
+
+def test_unclosed_quote_costs_one_row_and_every_other_customer_loads(db: Database, tmp_path: Path) -> None:
+    # every fourth name holds a comma, so csv quotes it: an open quote must not pair with those
+    rows = [customer(f"c{i}", name=f"Lee, Ben {i}" if i % 4 == 0 else f"Ana {i}") for i in range(3, 61)]
+    orders = [[f"o{i}", f"c{i}", "", "2025-03-01T12:00:00Z", "1", "USD", "1", "", "paid", "", "false", ""]
+              for i in range(31, 61)]
+    data = build(tmp_path / "d", {"customers.csv": rows, "orders.csv": orders})
+    broken = open_quote(data / "customers.csv", 31)  # c30's line, the header being line 1
+    report = load_dataset(db, data, quarantine=tmp_path / "q.jsonl")
+    data_lines = len((data / "customers.csv").read_bytes().splitlines()) - 1
+    stats = report.files["customers.csv"]
+    assert (stats.read, stats.loaded, stats.rejected) == (data_lines, data_lines - 1, 1)
+    assert report.rejected == 1, [str(e) for e in report.errors]
+    err = report.errors[0]
+    assert (err.file, err.line, err.reason) == ("customers.csv", 31, "unclosed quote")
+    ids = {r["id"] for r in db.read(q("MATCH (c:Customer) RETURN c.customerId AS id"))}
+    assert ids == {f"c{i}" for i in range(1, 61)} - {"c30"}
+    assert report.files["orders.csv"].loaded == 1 + len(orders)  # nothing after the quote is lost
+    [entry] = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]
+    assert (entry["file"], entry["line"], entry["reason"]) == ("customers.csv", 31, "unclosed quote")
+    assert entry["value"] == broken  # the row's text ("raw" is null until load.py passes it on)
 
 
 def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settings, tmp_path: Path) -> None:
