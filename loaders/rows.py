@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -45,6 +46,32 @@ def _no_control_chars(value: str) -> str:
     return value
 
 
+#: How far past the machine's clock a timestamp may lie (clocks of other systems run a little
+#: ahead) before it is rejected: a future date would move "now" for every customer.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+#: Every timestamp whose local date is before this one is in the past: the day before the UTC date
+#: the clock last showed (a zone moves a local date less than a day from UTC).
+_surely_past = date.min
+
+
+def not_in_future(value: datetime, *, now: datetime | None = None) -> datetime:
+    """``value`` unless it lies more than :data:`FUTURE_TOLERANCE` after ``now`` (by default the
+    machine's clock); every timestamp of every row model passes through here."""
+    global _surely_past
+    if now is None:
+        if value.date() < _surely_past:
+            return value  # most of a load: a date comparison instead of reading the clock
+        now = datetime.now(UTC)
+        _surely_past = now.date() - timedelta(days=1)
+    if value > now + FUTURE_TOLERANCE:
+        minutes = round(FUTURE_TOLERANCE.total_seconds() / 60)
+        raise ValueError(f"timestamp {value.isoformat()} is in the future "
+                         f"(more than {minutes} minutes after now)")
+    return value
+
+
 Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control_chars)]
 OptId = Annotated[Id | None, BeforeValidator(_blank_to_none)]
 Text = str  # any text, stored verbatim (size is checked by the reader)
@@ -52,7 +79,7 @@ OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Country = Annotated[str, AfterValidator(_country)]
 OptCountry = Annotated[Country | None, BeforeValidator(_blank_to_none)]
 Currency = Annotated[str, AfterValidator(_currency)]
-Timestamp = AwareDatetime
+Timestamp = Annotated[AwareDatetime, AfterValidator(not_in_future)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(gt=0)]
 

@@ -19,7 +19,7 @@ from ckg.graph.settings import Settings
 from ckg.loaders.format import HEADERS
 from ckg.loaders.generator import generate
 from ckg.loaders.load import load_dataset
-from tests.dataset_builder import build, customer, open_quote, write_csv
+from tests.dataset_builder import GOOD, build, customer, open_quote, write_csv
 
 
 def q(text: str) -> Query:
@@ -143,6 +143,22 @@ def test_unclosed_quote_costs_one_row_and_every_other_customer_loads(db: Databas
     [entry] = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]
     assert (entry["file"], entry["line"], entry["reason"]) == ("customers.csv", 31, "unclosed quote")
     assert entry["value"] == broken  # the row's text ("raw" is null until load.py passes it on)
+
+
+def test_order_in_the_future_is_rejected_and_every_other_row_loads(db: Database, tmp_path: Path) -> None:
+    data = build(tmp_path / "d", {"orders.csv": [
+        ["o2", "c2", "", "2199-01-01T00:00:00Z", "10.00", "USD", "10.00", "", "delivered", "", "false", ""]]})
+    report = load_dataset(db, data, quarantine=tmp_path / "q.jsonl")
+    assert report.rejected == 1, [str(e) for e in report.errors]
+    err = report.errors[0]
+    assert (err.file, err.line, err.field, err.value) == ("orders.csv", 3, "placedAt", "2199-01-01T00:00:00Z")
+    assert err.reason == ("timestamp 2199-01-01T00:00:00+00:00 is in the future "
+                          "(more than 5 minutes after now)")
+    assert report.loaded == sum(len(rows) for rows in GOOD.values())  # every other row
+    assert db.read(q("MATCH (o:Order) RETURN collect(o.orderId) AS ids"))[0]["ids"] == ["o1"]
+    assert db.read(q("MATCH (:Customer {customerId: 'c2'})-[r:PLACED]->() RETURN count(r) AS n"))[0]["n"] == 0
+    entry = json.loads((tmp_path / "q.jsonl").read_text())
+    assert (entry["field"], entry["raw"]["orderId"]) == ("placedAt", "o2")
 
 
 def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settings, tmp_path: Path) -> None:

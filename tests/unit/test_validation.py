@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from ckg.graph.errors import InputError
 from ckg.loaders import readers
 from ckg.loaders.errors import RowError, shorten
 from ckg.loaders.format import HEADERS
 from ckg.loaders.load import LoadReport, validate_dataset
+from ckg.loaders.rows import FUTURE_TOLERANCE, not_in_future
+from ckg.loaders.spec import SPECS
 from tests.dataset_builder import GOOD, build, customer, open_quote, write_csv
 
 
@@ -280,3 +285,78 @@ def test_quarantine_raw_of_an_unreadable_row_is_its_text(tmp_path: Path) -> None
     assert json.loads(qpath.read_text().splitlines()[0])["raw"] is not None
     assert broken in json.dumps(json.loads(qpath.read_text().splitlines()[0])["raw"])
 
+
+# ---------------------------------------------------------------- timestamps in the future
+
+PAST = "2025-01-02T10:00:00Z"
+#: A valid row of every file with a timestamp.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "customers.csv": dict(zip(HEADERS["customers.csv"], GOOD["customers.csv"][0], strict=True)),
+    "orders.csv": dict(zip(HEADERS["orders.csv"], GOOD["orders.csv"][0], strict=True)),
+    "consents.csv": {"consentId": "k1", "customerId": "c1", "purpose": "marketing", "granted": "true",
+                     "at": PAST},
+    "reviews.csv": {"reviewId": "r1", "customerId": "c1", "sku": "sku-1", "rating": "5", "text": "",
+                    "at": PAST},
+    "shares.csv": {"shareId": "s1", "customerId": "c1", "sku": "sku-1", "platform": "whatsapp", "at": PAST},
+    "referrals.csv": {"referrerId": "c1", "refereeId": "c2", "at": PAST},
+    "inquiries.csv": {"inquiryId": "i1", "enterpriseId": "e1", "contactId": "", "sku": "sku-1",
+                      "quantity": "10", "targetPrice": "", "currency": "USD", "status": "open", "at": PAST},
+    "events.jsonl": {"eventId": "e1", "customerId": "c1", "type": "view", "at": PAST, "sku": "sku-1"},
+}
+
+
+def timestamp_fields() -> list[tuple[str, str]]:
+    """Every (file, field) whose row model holds a date-time, found from the models themselves."""
+    found = []
+    for name, spec in SPECS.items():
+        for field, schema in spec.model.model_json_schema()["properties"].items():
+            if "date-time" in json.dumps(schema):
+                found.append((name, field))
+    return found
+
+
+def test_timestamp_fields_are_found() -> None:
+    assert set(timestamp_fields()) == {
+        ("customers.csv", "registeredAt"), ("consents.csv", "at"), ("orders.csv", "placedAt"),
+        ("reviews.csv", "at"), ("shares.csv", "at"), ("referrals.csv", "at"), ("inquiries.csv", "at"),
+        ("events.jsonl", "at"),
+    }
+
+
+@pytest.mark.parametrize(("file", "field"), timestamp_fields())
+def test_every_timestamp_in_the_future_is_a_row_error(file: str, field: str) -> None:
+    model = SPECS[file].model
+    model.model_validate(SAMPLES[file])  # the sample itself is valid
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate({**SAMPLES[file], field: "2099-01-01T00:00:00Z"})
+    first = caught.value.errors()[0]
+    assert first["loc"] == (field,)
+    assert first["msg"] == ("Value error, timestamp 2099-01-01T00:00:00+00:00 is in the future "
+                            "(more than 5 minutes after now)")
+
+
+def test_future_tolerance_is_five_minutes_of_the_clock() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    just_in = datetime.fromisoformat("2026-01-01T02:05:00+02:00")  # 00:05 UTC
+    assert not_in_future(just_in, now=now) == just_in
+    with pytest.raises(ValueError, match="in the future"):
+        not_in_future(datetime.fromisoformat("2026-01-01T02:05:01+02:00"), now=now)
+    assert now + FUTURE_TOLERANCE == datetime(2026, 1, 1, 0, 5, tzinfo=UTC)
+    # the default is the machine's clock: a minute ahead passes, six minutes do not, in any zone
+    ahead = datetime.now(UTC).replace(microsecond=0) + FUTURE_TOLERANCE / 5
+    assert not_in_future(ahead) == ahead
+    not_in_future(datetime(2001, 1, 1, tzinfo=UTC))  # a past date, checked by its date alone
+    west = timezone(-timedelta(hours=23, minutes=59))  # local dates a day behind UTC
+    for zone in (UTC, west, timezone(timedelta(hours=14))):
+        late = (datetime.now(UTC) + timedelta(minutes=6)).astimezone(zone)
+        with pytest.raises(ValueError, match="in the future"):
+            not_in_future(late)
+
+
+def test_future_order_is_rejected_with_its_field(tmp_path: Path) -> None:
+    report = validate_dataset(build(tmp_path, {"orders.csv": [
+        ["o2", "c2", "", "2099-01-01T00:00:00Z", "1", "USD", "1", "", "paid", "", "false", ""]]}))
+    err = only_error(report)
+    assert (err.file, err.line, err.field, err.value) == ("orders.csv", 3, "placedAt", "2099-01-01T00:00:00Z")
+    assert err.reason == "timestamp 2099-01-01T00:00:00+00:00 is in the future (more than 5 minutes after now)"
+    assert report.files["orders.csv"].loaded == 1
