@@ -61,6 +61,7 @@ async def portrait(info: Info, customer_id: strawberry.ID) -> t.Portrait | None:
     if row is None:
         return None
     tags = await info.context.loaders.tags.load(str(customer_id))
+    t.audit_sensitive(info, str(customer_id), tags)
     p = assemble(row, tags)
     return t.Portrait(customer=t.Customer.of(row), p_alive=p.p_alive, expected_purchases_90d=p.expected_purchases_90d,
                       dimensions=[t.PortraitDimension(name=d, tags=[t.Tag.of(x) for x in rows])

@@ -19,7 +19,7 @@ from strawberry.extensions import (
 from ckg.gql import resolvers as r
 from ckg.gql import types as t
 from ckg.gql.permissions import CanChangeData, IsAdmin
-from ckg.graph.errors import CkgError
+from ckg.graph.errors import CkgError, QueryFailed
 
 log = logging.getLogger("ckg.api")
 MAX_DEPTH = 10
@@ -32,10 +32,10 @@ class Query:
     server: t.ServerStatus = strawberry.field(resolver=r.server,
                                               description="Versions of the Neo4j server behind this API.")
     customer: t.Customer | None = strawberry.field(resolver=r.customer)
-    customers: t.CustomerConnection = strawberry.field(resolver=r.customers_,
+    customers: t.CustomerConnection | None = strawberry.field(resolver=r.customers_,
                                                        description="Customers with filters (Relay connection).")
     enterprise: t.Enterprise | None = strawberry.field(resolver=r.enterprise)
-    enterprises: t.EnterpriseConnection = strawberry.field(resolver=r.enterprises_,
+    enterprises: t.EnterpriseConnection | None = strawberry.field(resolver=r.enterprises_,
                                                            description="Enterprises by purchasing potential.")
     portrait: t.Portrait | None = strawberry.field(resolver=r.portrait,
                                                    description="A customer's tags grouped by dimension.")
@@ -47,7 +47,10 @@ class Query:
                                                                description="Customer quality per acquisition channel.")
     warehouse_demand: list[t.DemandRow] = strawberry.field(
         resolver=r.warehouse_demand, description="Units by buyer country and category, for warehouse planning.")
-    segment: t.Segment | None = strawberry.field(resolver=r.segment)
+    segment: t.Segment | None = strawberry.field(resolver=r.segment,
+                                                 description="A segment by name (a sensitive one: admins only).")
+    job: t.Job | None = strawberry.field(resolver=r.job, permission_classes=[CanChangeData],
+                                         description="A job started by a mutation: state, progress, result.")
 
 
 @strawberry.type
@@ -55,11 +58,22 @@ class Mutation:
     record_events: t.RecordEventsResult = strawberry.mutation(
         resolver=r.record_events, permission_classes=[CanChangeData], graphql_type=t.RecordEventsResult,
         description="Store behaviour events and refresh the affected portraits.")
-    refresh_tags: t.RefreshTagsResult = strawberry.mutation(resolver=r.refresh_tags, permission_classes=[IsAdmin])
-    define_segment: t.SegmentResult = strawberry.mutation(resolver=r.define_segment, permission_classes=[CanChangeData])
+    refresh_tags: t.RefreshTagsResult = strawberry.mutation(
+        resolver=r.refresh_tags, permission_classes=[IsAdmin],
+        description="Re-derive tags: the customers listed now (an empty list does nothing), or everyone as a job.")
+    define_segment: t.DefineSegmentResult = strawberry.mutation(
+        resolver=r.define_segment, permission_classes=[CanChangeData],
+        description="Check a segment rule and compute its members as a job (customers allowing marketing).")
+    record_consent: t.RecordConsentResult = strawberry.mutation(
+        resolver=r.record_consent, permission_classes=[CanChangeData],
+        description="Record a consent decision; it applies at once and the portrait is re-derived.")
     erase_customer: t.EraseResult = strawberry.mutation(
         resolver=r.erase_customer, permission_classes=[IsAdmin],
-        description="Right to erasure: delete the customer and everything only they own; audited.")
+        description="Right to erasure: the customer, all that is theirs alone, their traces in others' tags; "
+                    "later loads skip them; audited by keyed hash.")
+    export_customer: t.ExportCustomerResult = strawberry.mutation(
+        resolver=r.export_customer, permission_classes=[IsAdmin],
+        description="Right of access: everything held about the customer as one JSON document; audited.")
 
 
 class LogUnexpected(SchemaExtension):
@@ -74,14 +88,23 @@ class LogUnexpected(SchemaExtension):
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Expected: validation errors (no original), ckg errors, and GraphQL errors such as denied permissions."""
+    """Expected: validation errors (no original), ckg errors, and GraphQL errors such as denied permissions.
+
+    A query Neo4j refused is unexpected: its text names internals, so production masks it too.
+    """
     original = error.original_error
+    if isinstance(original, QueryFailed):
+        return True
     return original is not None and not isinstance(original, CkgError | GraphQLError)
 
 
 def build_schema(production: bool = False, introspection: bool = True) -> strawberry.Schema:
-    # Factories, so each request gets fresh extension instances.
+    from ckg.gql.limits import QueryCostLimiter
+
+    # Factories, so each request gets fresh extension instances. The cost limiter comes first: it
+    # refuses long texts before parsing and costly documents before any validation rule runs.
     extensions: list[Any] = [
+        QueryCostLimiter,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

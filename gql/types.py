@@ -15,6 +15,17 @@ from ckg.gql.permissions import CanReadPII
 from ckg.graph import customers
 
 
+def audit_read(info: Info, subject_id: str, what: str) -> None:
+    """Record in the read audit that this request's token read ``what`` of the subject."""
+    info.context.request.app.state.audit.read(f"api:{info.context.token_name}", subject_id, what)
+
+
+def audit_sensitive(info: Info, subject_id: str, rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        if r.get("sensitive"):
+            audit_read(info, subject_id, f"tag {r['name']}")
+
+
 @strawberry.type
 class ServerStatus:
     neo4j_version: str
@@ -101,22 +112,27 @@ class Customer:
     expected_purchases_90d: float | None
     _row: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
-    def name(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def name(self, info: Info) -> str | None:
+        audit_read(info, str(self.id), "name")
         return self._row.get("name")
 
-    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
-    def email(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def email(self, info: Info) -> str | None:
+        audit_read(info, str(self.id), "email")
         return self._row.get("email")
 
-    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin.")
-    def phone(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def phone(self, info: Info) -> str | None:
+        audit_read(info, str(self.id), "phone")
         return self._row.get("phone")
 
     @strawberry.field(description="Tags, optionally of one dimension; sensitive tags only for admins.")
     async def tags(self, info: Info, dimension: str | None = None) -> list[Tag]:
         rows = await info.context.loaders.tags.load(str(self.id))
-        return [Tag.of(r) for r in rows if dimension is None or r["dimension"] == dimension]
+        chosen = [r for r in rows if dimension is None or r["dimension"] == dimension]
+        audit_sensitive(info, str(self.id), chosen)
+        return [Tag.of(r) for r in chosen]
 
     @strawberry.field(description="The customer's social community, if any.")
     async def community(self, info: Info) -> Community | None:
@@ -181,16 +197,19 @@ class Contact:
     title: str | None
     _row: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(permission_classes=[CanReadPII])
-    def name(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def name(self, info: Info) -> str | None:
+        audit_read(info, str(self.contact_id), "name")
         return self._row.get("name")
 
-    @strawberry.field(permission_classes=[CanReadPII])
-    def email(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def email(self, info: Info) -> str | None:
+        audit_read(info, str(self.contact_id), "email")
         return self._row.get("email")
 
-    @strawberry.field(permission_classes=[CanReadPII])
-    def phone(self) -> str | None:
+    @strawberry.field(permission_classes=[CanReadPII], description="Personal data: marketer or admin; audited.")
+    def phone(self, info: Info) -> str | None:
+        audit_read(info, str(self.contact_id), "phone")
         return self._row.get("phone")
 
 

@@ -57,7 +57,20 @@ def export_customer(db: Database, customer_id: str, actor: str) -> dict[str, Any
     document["consents"] = consent.consent_history(db, customer_id)
     document["audit"] = audit_entries(db, customer_id=customer_id)
     record_audit(db, actor, "export", customer_id)
-    return document
+    plain: dict[str, Any] = _plain(document)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: Neo4j temporal values (and anything else unusual) become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    iso = getattr(value, "iso_format", None)
+    return iso() if callable(iso) else str(value)
 
 
 def audit_entries(db: Database, *, customer_id: str | None = None, since: str | None = None,

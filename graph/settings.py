@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     #: Largest request body the API reads (bytes); larger ones get 413 before being read.
     api_max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
+    #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
+    privacy_key: SecretStr | None = None
     production: bool = False
     introspection: bool = True
     connection_timeout: float = Field(default=5.0, gt=0)

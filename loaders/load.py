@@ -102,7 +102,7 @@ class Quarantine:
         self._fh: Any = None
         self._lock = threading.Lock()
 
-    def add(self, error: RowError, raw: dict[str, Any] | None) -> None:
+    def add(self, error: RowError, raw: dict[str, Any] | str | None) -> None:
         if self.path is None:
             return
         with self._lock:
@@ -157,7 +157,7 @@ class Loader:
         self._ids: dict[str, set[Any]] = {}
 
     # ------------------------------------------------------------------ reporting
-    def _reject(self, error: RowError, raw: dict[str, Any] | None) -> None:
+    def _reject(self, error: RowError, raw: dict[str, Any] | str | None) -> None:
         with self._lock:
             stats = self.report.files.setdefault(error.file, FileStats())
             stats.rejected += 1
@@ -277,7 +277,7 @@ class Loader:
         for rec in reader:
             stats.read += 1
             if isinstance(rec, RowError):
-                self._reject(rec, None)
+                self._reject(rec, rec.value or None)  # the row's own text, when it could not be parsed
                 yield None
                 continue
             assert isinstance(rec, Record)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -16,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from ckg.graph.clock import future_problem
+from ckg.graph.identifiers import identifier_problem
 from ckg.loaders.codes import COUNTRIES, CURRENCIES
 
 
@@ -37,18 +38,11 @@ def _currency(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile("[\x00-\x1f]")
-
-
-def _no_control_chars(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("identifiers may not contain control characters")
+def _valid_id(value: str) -> str:
+    problem = identifier_problem(value)
+    if problem:
+        raise ValueError(f"an identifier {problem}")
     return value
-
-
-#: How far past the machine's clock a timestamp may lie (clocks of other systems run a little
-#: ahead) before it is rejected: a future date would move "now" for every customer.
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 #: Every timestamp whose local date is before this one is in the past: the day before the UTC date
@@ -57,22 +51,21 @@ _surely_past = date.min
 
 
 def not_in_future(value: datetime, *, now: datetime | None = None) -> datetime:
-    """``value`` unless it lies more than :data:`FUTURE_TOLERANCE` after ``now`` (by default the
-    machine's clock); every timestamp of every row model passes through here."""
+    """``value`` unless it lies more than ``FUTURE_TOLERANCE`` (:mod:`ckg.graph.clock`, shared with
+    the API) after ``now`` (by default the machine's clock); every row timestamp passes through here."""
     global _surely_past
     if now is None:
         if value.date() < _surely_past:
             return value  # most of a load: a date comparison instead of reading the clock
         now = datetime.now(UTC)
         _surely_past = now.date() - timedelta(days=1)
-    if value > now + FUTURE_TOLERANCE:
-        minutes = round(FUTURE_TOLERANCE.total_seconds() / 60)
-        raise ValueError(f"timestamp {value.isoformat()} is in the future "
-                         f"(more than {minutes} minutes after now)")
+    problem = future_problem(value, now)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
-Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control_chars)]
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_valid_id)]
 OptId = Annotated[Id | None, BeforeValidator(_blank_to_none)]
 Text = str  # any text, stored verbatim (size is checked by the reader)
 OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]

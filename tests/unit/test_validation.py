@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from ckg.graph.clock import FUTURE_TOLERANCE
 from ckg.graph.errors import InputError
 from ckg.loaders import readers
 from ckg.loaders.errors import RowError, shorten
 from ckg.loaders.format import HEADERS
 from ckg.loaders.load import LoadReport, validate_dataset
-from ckg.loaders.rows import FUTURE_TOLERANCE, not_in_future
+from ckg.loaders.rows import not_in_future
 from ckg.loaders.spec import SPECS
 from tests.dataset_builder import GOOD, build, customer, open_quote, write_csv
 
@@ -275,15 +276,12 @@ def test_quarantine_keeps_the_text_of_an_unclosed_quote(tmp_path: Path) -> None:
     assert record["value"] == broken
 
 
-@pytest.mark.xfail(strict=True, reason="loaders/load.py quarantines reader errors with raw None; "
-                   "it needs to pass the row's text (RowError.value) as raw")
 def test_quarantine_raw_of_an_unreadable_row_is_its_text(tmp_path: Path) -> None:
     data = build(tmp_path / "d")
     broken = open_quote(data / "customers.csv", 2)
     qpath = tmp_path / "q.jsonl"
     validate_dataset(data, quarantine=qpath)
-    assert json.loads(qpath.read_text().splitlines()[0])["raw"] is not None
-    assert broken in json.dumps(json.loads(qpath.read_text().splitlines()[0])["raw"])
+    assert json.loads(qpath.read_text().splitlines()[0])["raw"] == broken
 
 
 # ---------------------------------------------------------------- timestamps in the future

@@ -1,0 +1,65 @@
+"""The read audit: every API read of a personal field (name, email, phone) or a sensitive tag is
+recorded (who by token name, what, when), in batches so a request costs no extra round trip.
+
+Entries name the subject by keyed hash (:func:`ckg.graph.suppression.subject_key`), like every
+audit entry, so erasure leaves nothing to scrub. A background thread writes the buffer every
+second (or when it holds 500 entries); :meth:`ReadAudit.flush` writes it at once (shutdown, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from ckg.graph.db import Database
+from ckg.graph.errors import CkgError
+from ckg.graph.queries import queries
+from ckg.graph.suppression import privacy_key, subject_key
+
+log = logging.getLogger("ckg.audit")
+FLUSH_SECONDS = 1.0
+FLUSH_ROWS = 500
+
+
+class ReadAudit:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._key = privacy_key(db.settings)
+        self._rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="ckg-read-audit", daemon=True)
+        self._thread.start()
+
+    def read(self, actor: str, customer_id: str, what: str) -> None:
+        """Note that ``actor`` read ``what`` (a field name, or ``tag <name>``) of the customer."""
+        row = {"at": datetime.now(UTC).isoformat(), "actor": actor, "action": "read",
+               "subjectHash": subject_key(self._key, customer_id), "detail": what}
+        with self._lock:
+            self._rows.append(row)
+            full = len(self._rows) >= FLUSH_ROWS
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            rows, self._rows = self._rows, []
+        if not rows:
+            return
+        try:
+            self.db.write(queries.privacy.record_audit_batch, rows=rows)
+        except CkgError:
+            log.exception("could not write %d read-audit entries; keeping them for the next flush", len(rows))
+            with self._lock:
+                self._rows = rows + self._rows
+
+    def _loop(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            self.flush()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.flush()
