@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 
 from ckg.cli.output import console, fail, friendly_errors
+from ckg.graph.consent import PURPOSES, record_consent
 from ckg.graph.db import open_database
 from ckg.graph.privacy import audit_entries, erase_customer, export_customer
 from ckg.graph.settings import get_settings
+from ckg.graph.tags.refresh import refresh
 
 app = typer.Typer(help="Data-subject requests (export, erase) and the audit trail. See docs/privacy.md.",
                   no_args_is_help=True)
@@ -43,6 +45,22 @@ def erase(customer_id: str = typer.Argument(..., help="Customer id."),
     if done.linked_kept:
         console.print(f"[yellow]Linked as the same person and kept:[/] {', '.join(done.linked_kept)} "
                       "(erase them too with --with-linked).")
+
+
+@app.command("consent")
+@friendly_errors
+def consent_(customer_id: str = typer.Argument(..., help="Customer id."),
+             purpose: str = typer.Argument(..., help="profiling, sensitive_inference or marketing."),
+             grant: bool = typer.Option(..., "--grant/--withdraw", help="Grant or withdraw the consent.")) -> None:
+    """Record a consent decision; it applies at once and the customer's tags are re-derived."""
+    if purpose not in PURPOSES:
+        raise fail(f"unknown purpose {purpose!r}: use {', '.join(PURPOSES)}")
+    with open_database(get_settings()) as db:
+        done = record_consent(db, customer_id, purpose, grant, source=f"cli:{getpass.getuser()}")
+        refresh(db, customers=[customer_id])
+    console.print(f"{customer_id}: {purpose} {'granted' if grant else 'withdrawn'}; allowed now: "
+                  f"{', '.join(done.allowed_uses)}; {done.dropped_tags} tags dropped, {done.left_segments} segments "
+                  "left; portrait re-derived.")
 
 
 @app.command()
