@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,13 @@ def gql(api: TestClient, tokens: dict[Role, str]) -> Gql:
         return body
 
     return run
+
+
+def finished_job(gql: Gql, job_id: str, role: Role = Role.ADMIN, timeout: float = 120.0) -> dict[str, Any]:
+    """Poll ``job(id)`` through the API until the job has ended (or ``timeout`` passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = gql("query($id: ID!) { job(id: $id) { state progress message result } }", role, id=job_id)["data"]["job"]
+        if job["state"] in ("succeeded", "failed") or time.monotonic() > deadline:
+            return dict(job)
+        time.sleep(0.2)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -14,7 +12,7 @@ from ckg.gql.app import create_app
 from ckg.gql.schema import schema
 from ckg.graph.auth import Role
 from ckg.graph.settings import Settings
-from tests.api.conftest import Gql
+from tests.api.conftest import Gql, finished_job
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTRAIT = """query($id: ID!) { portrait(customerId: $id) { pAlive customer { id country }
@@ -110,16 +108,6 @@ def test_a_page_of_customers_costs_constant_round_trips(gql: Gql, api: TestClien
         assert len(body["data"]["customers"]["edges"]) == n
         counts.append(db.round_trips - before)
     assert counts[0] == counts[1] <= 7
-
-
-def finished_job(gql: Gql, job_id: str, role: Role = Role.ADMIN, timeout: float = 120.0) -> dict[str, Any]:
-    """Poll ``job(id)`` through the API until the job has ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        job = gql("query($id: ID!) { job(id: $id) { state progress message result } }", role, id=job_id)["data"]["job"]
-        if job["state"] in ("succeeded", "failed") or time.monotonic() > deadline:
-            return dict(job)
-        time.sleep(0.2)
 
 
 def test_segment_rule_language(gql: Gql) -> None:

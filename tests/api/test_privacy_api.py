@@ -3,7 +3,6 @@ consents act at once, reads of personal data are audited, and bad arguments get 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from ckg.graph.privacy import audit_subject
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
 from ckg.graph.tags.catalogue import FAMILIES
-from tests.api.conftest import Gql
+from tests.api.conftest import Gql, finished_job
 
 SENSITIVE = "life_stage:expecting_parent"
 NON_ADMINS = (Role.ANALYST, Role.MARKETER)
@@ -28,15 +27,6 @@ COUNT = 'query($f: CustomerFilter!) { customers(filter: $f, first: 100) { totalC
 
 def q(text: str) -> Query:
     return Query("test/inline", text)  # type: ignore[arg-type]
-
-
-def finished_job(gql: Gql, job_id: str, role: Role, timeout: float = 120.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = gql("query($id: ID!) { job(id: $id) { state message result } }", role, id=job_id)["data"]["job"]
-        if job["state"] in ("succeeded", "failed") or time.monotonic() > deadline:
-            return dict(job)
-        time.sleep(0.2)
 
 
 def holders(session_db: Database) -> list[str]:

@@ -83,6 +83,17 @@ def test_no_tag_is_held_without_its_consent(loaded: tuple[Database, Path]) -> No
     assert any(BASIS[f] == "profiling" for c in allowed for f in held.get(c, set()))
 
 
+def test_tags_follow_the_catalogue_even_when_created_earlier(loaded: tuple[Database, Path]) -> None:
+    """A family given another basis or sensitivity later changes its existing Tag nodes at the next refresh."""
+    db, _ = loaded
+    stale = db.write(q("MATCH (t:Tag {family: 'market'}) SET t.basis = 'profiling', t.sensitive = true "
+                       "RETURN count(t) AS n"))[0]["n"]
+    assert stale > 0
+    refresh(db, only=["market"])
+    now = db.read(q("MATCH (t:Tag {family: 'market'}) RETURN DISTINCT t.basis AS basis, t.sensitive AS sensitive"))
+    assert now == [{"basis": "registered", "sensitive": False}]
+
+
 def test_recorded_consent_applies_at_once_and_refresh_restores(loaded: tuple[Database, Path]) -> None:
     db, data = loaded
     held = held_families(db)
