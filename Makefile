@@ -47,13 +47,13 @@ demo: setup ## start Neo4j, generate + load sample data, derive tags, serve Grap
 	$(BIN)/ckg db init
 	@test -f $(DEMO_DATA)/manifest.json || $(BIN)/ckg generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out $(DEMO_DATA)
 	$(BIN)/ckg load $(DEMO_DATA)
-	$(BIN)/ckg tags refresh
+	CKG_CATEGORY_MAP=$(DEMO_DATA)/category-map.toml $(BIN)/ckg tags refresh
 	@echo
 	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers tab: {\"Authorization\": \"Bearer <token>\"})"
 	@echo "Browser:  http://127.0.0.1:7474/browser/ (user neo4j, password from CKG_NEO4J_PASSWORD)"
 	@echo "Admin token for this demo:"
 	@$(BIN)/ckg token create --role admin --name demo | tail -1
-	$(BIN)/ckg serve
+	CKG_CATEGORY_MAP=$(DEMO_DATA)/category-map.toml $(BIN)/ckg serve
 
 test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests, is a failure)
 	@$(BIN)/python -m pytest; rc=$$?; \

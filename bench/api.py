@@ -24,7 +24,7 @@ from ckg.graph.auth import Role, create_token
 from ckg.graph.maintenance import delete_all_data
 from ckg.graph.tags.catalogue import FAMILIES
 from ckg.graph.tags.refresh import refresh
-from ckg.loaders.generator import generate
+from ckg.loaders.generator import CATEGORY_MAP_FILE, generate
 
 console = Console()
 PORT = 8765
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(data, ignore_errors=True)
     generate(args.customers, args.seed, data)
     random.seed(args.seed)
-    with bench_server(heap="6g", pagecache="4g") as server, server.db() as db:
+    with bench_server(heap="6g", pagecache="4g") as server, server.db(data / CATEGORY_MAP_FILE) as db:
         delete_all_data(db)
         console.print(f"loading and tagging {args.customers} customers ...")
         run_cli(["load", str(data)], server.settings)
@@ -97,8 +97,10 @@ def main(argv: list[str] | None = None) -> None:
         naive = (time.perf_counter() - t0) / 20
 
         env = {**os.environ, "CKG_NEO4J_URI": server.settings.neo4j_uri,
-               "CKG_NEO4J_PASSWORD": server.settings.password, "CKG_API_PORT": str(PORT)}
-        api = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "gql.app:create_app", "--port", str(PORT),
+               "CKG_NEO4J_PASSWORD": server.settings.password, "CKG_API_PORT": str(PORT),
+               "CKG_CATEGORY_MAP": str(data / CATEGORY_MAP_FILE)}
+        api = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "ckg.gql.app:create_app",
+                                "--port", str(PORT),
                                 "--workers", "1", "--log-level", "warning", "--no-access-log"],
                                cwd=ROOT, env=env)
         try:

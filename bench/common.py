@@ -45,8 +45,9 @@ class BenchServer:
     settings: Settings
     instance: launcher.Instance | None
 
-    def db(self) -> Database:
-        db = Database(self.settings)
+    def db(self, category_map: Path | None = None) -> Database:
+        """A connection; ``category_map``: the dataset's own mapping (``ckg generate`` writes one)."""
+        db = Database(self.settings.model_copy(update={"category_map": category_map}))
         db.ping()
         return db
 

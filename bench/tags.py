@@ -20,7 +20,7 @@ from ckg.graph.algorithms import social
 from ckg.graph.maintenance import delete_all_data
 from ckg.graph.tags.refresh import data_end, refresh
 from ckg.loaders.evaluation import evaluate
-from ckg.loaders.generator import generate
+from ckg.loaders.generator import CATEGORY_MAP_FILE, generate
 
 console = Console()
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     data = OUT / f"tags-{args.customers}-{args.seed}"
     shutil.rmtree(data, ignore_errors=True)
     generate(args.customers, args.seed, data)
-    with bench_server(heap="6g", pagecache="4g") as server, server.db() as db:
+    with bench_server(heap="6g", pagecache="4g") as server, server.db(data / CATEGORY_MAP_FILE) as db:
         delete_all_data(db)
         console.print(f"loading {args.customers} customers ...")
         load = run_cli(["load", str(data)], server.settings)

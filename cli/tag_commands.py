@@ -106,6 +106,8 @@ def refresh_(
     for s in result.stages:
         table.add_row(s.name, str(s.rows), f"{s.seconds:.2f}")
     console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     console.print(f"total {result.seconds:.1f}s")
 
 

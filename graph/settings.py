@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None
+    #: A shop's category mapping for catalogue-dependent signals (life stage), TOML (graph.category_map).
+    category_map: Path | None = None
     production: bool = False
     introspection: bool = True
     connection_timeout: float = Field(default=5.0, gt=0)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from ckg.graph.category_map import category_map_toml
 from ckg.loaders import catalogue_data as cd
 from ckg.loaders.format import FORMAT_VERSION, HEADERS
 
@@ -562,6 +563,8 @@ class Generator:
         }
         (self.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         (self.out / "truth" / "README.md").write_text(TRUTH_README)
+        # The shop's own configuration for its catalogue, as a real shop would write it (not truth).
+        (self.out / CATEGORY_MAP_FILE).write_text(category_map_toml(cd.EXPECTING_LEAVES, cd.NEWBORN_LEAVES))
         return manifest
 
 
@@ -581,6 +584,9 @@ derives tags; `ckg eval` compares the graph with them.
 | enterprise_potential.csv | each enterprise's latent purchasing potential and its rank (1 = highest) |
 | customer_params.csv | each buyer's BG/NBD draw: purchase rate per week, dropout probability, alive at the end |
 """
+
+
+CATEGORY_MAP_FILE = "category-map.toml"
 
 
 def generate(customers: int, seed: int, out: Path,

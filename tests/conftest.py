@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from ckg.graph.category_map import category_map_toml
 from ckg.graph.db import Database
 from ckg.graph.maintenance import delete_all_data
 from ckg.graph.schema import apply_schema
 from ckg.graph.settings import Settings
+from ckg.loaders import catalogue_data as cd
 from ckg.server import launcher
 
 TEST_PASSWORD = "ckg-test-password"
@@ -43,9 +45,12 @@ class Neo4jUnderTest:
 
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[Neo4jUnderTest]:
+    # The generator's catalogue, mapped as a shop maps its own (graph.category_map).
+    category_map = Path(tempfile.mkdtemp(prefix="ckg-test-map-")) / "category-map.toml"
+    category_map.write_text(category_map_toml(cd.EXPECTING_LEAVES, cd.NEWBORN_LEAVES))
     external = os.environ.get("CKG_TEST_NEO4J_URI")
     if external:
-        settings = Settings(neo4j_uri=external,
+        settings = Settings(neo4j_uri=external, category_map=category_map,
                             neo4j_password=os.environ.get("CKG_TEST_NEO4J_PASSWORD", TEST_PASSWORD))
         yield Neo4jUnderTest(settings, None)
         return
@@ -58,7 +63,7 @@ def neo4j_server() -> Iterator[Neo4jUnderTest]:
                                  http_port=TEST_HTTP_PORT, heap="2g", pagecache="1g")
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{TEST_BOLT_PORT}",
                         neo4j_password=TEST_PASSWORD, neo4j_http_port=TEST_HTTP_PORT,
-                        home=home)
+                        home=home, category_map=category_map)
     launcher.start(inst, TEST_PASSWORD)
     try:
         yield Neo4jUnderTest(settings, inst)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ckg.graph import locks
 from ckg.graph.algorithms.engine import Engine, choose
+from ckg.graph.category_map import load_category_map
 from ckg.graph.consent import DEFAULT_USES, update_allowed_uses
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
@@ -28,8 +29,6 @@ from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
 HALF_LIFE_DAYS = 90.0
-EXPECTING = ["Maternity Prenatal Vitamins", "Maternity Unscented Lotion", "Maternity Wear"]
-NEWBORN = ["Baby Care Newborn Clothes", "Nursery Cribs", "Feeding Bottles"]
 
 
 @dataclass
@@ -44,6 +43,7 @@ class RefreshResult:
     as_of: str
     engine: Engine
     stages: list[Stage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -163,7 +163,10 @@ class Refresher:
             threshold = self.db.read(queries.tags.measure_high_value_threshold, now=self.now)[0]["threshold"]
             extra["threshold"] = threshold if threshold is not None else math.inf
         if f.name == "life_stage":
-            extra.update(expecting=EXPECTING, newborn=NEWBORN)
+            mapping = load_category_map(self.db.settings.category_map)
+            if not mapping.has_life_stage and "life_stage" not in self.result.warnings:
+                self.result.warnings.append("life_stage: no category map (CKG_CATEGORY_MAP), so no life-stage tags")
+            extra.update(expecting=mapping.expecting, newborn=mapping.newborn)
         return extra
 
     def _derive_chunk(self, tx: TxRunner, f: TagFamily, derive: Query, params: dict[str, Any],
