@@ -52,7 +52,7 @@ demo: setup ## start Neo4j, generate + load sample data, derive tags, serve Grap
 	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers tab: {\"Authorization\": \"Bearer <token>\"})"
 	@echo "Browser:  http://127.0.0.1:7474/browser/ (user neo4j, password from CKG_NEO4J_PASSWORD)"
 	@echo "Admin token for this demo:"
-	@$(BIN)/ckg token create --role admin --name demo | tail -1
+	@$(BIN)/ckg token create --role admin --name demo-$$(date +%Y%m%d-%H%M%S) --expires 30d | tail -1
 	CKG_CATEGORY_MAP=$(DEMO_DATA)/category-map.toml $(BIN)/ckg serve
 
 test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests, is a failure)
