@@ -19,7 +19,7 @@ from typing import Any
 from ckg.graph import locks
 from ckg.graph.algorithms.engine import Engine, choose
 from ckg.graph.category_map import load_category_map
-from ckg.graph.consent import DEFAULT_USES, update_allowed_uses
+from ckg.graph.consent import DEFAULT_USES, apply_consents
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
 from ckg.graph.progress import NoProgress, Progress
@@ -111,8 +111,8 @@ class Refresher:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
         if customers is not None:
             return self._incremental([f for f in FAMILIES if f.name in wanted], list(customers))
-        for ids in _ids(self.db, "Customer"):  # consents decide what may be written (graph.consent)
-            self.db.write_tx(lambda tx, ids=ids: update_allowed_uses(tx, ids))  # type: ignore[misc]
+        for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
+            self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
         for f in FAMILIES:
             if f.name not in wanted:
                 continue
@@ -138,7 +138,7 @@ class Refresher:
 
         def work(tx: TxRunner) -> list[Stage]:
             stages = []
-            update_allowed_uses(tx, ids)
+            apply_consents(tx, ids)  # also drops algorithm tags a withdrawal no longer allows
             for f, derive, params in prepared:
                 started = time.perf_counter()
                 written = self._derive_chunk(tx, f, derive, params, ids)
