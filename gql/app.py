@@ -11,6 +11,7 @@ else counted as they stream in).
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -131,6 +132,12 @@ class CkgGraphQL(GraphQL[Context, None]):
         finally:
             _token.reset(token_token)
             _media.reset(media_token)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except RecursionError:  # nested deeper than the interpreter's stack: a 400 like any bad JSON
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         token = _token.get()
