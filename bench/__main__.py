@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import api, load, tags
+from bench import accuracy, api, load, tags
 
 
 def main() -> None:
-    commands = {"load": load.main, "tags": tags.main, "api": api.main}
+    commands = {"load": load.main, "tags": tags.main, "api": api.main, "accuracy": accuracy.main}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{','.join(commands)}}} [options]  (--help on each)")
         sys.exit(2)

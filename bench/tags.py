@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     ]
     for k, v in summary:
         console.print(f"{k}: {v}")
-    acc = ["| metric | value |", "|---|---|"] + [f"| {m.name} | {m.value:.3f} |" for m in metrics]
+    acc = ["| metric | value | coverage |", "|---|---|---|"] + [f"| {m.name} | {m.value:.3f} | {m.coverage:.2f} |"
+                                                               for m in metrics]
     body = ("\n".join(f"- {k}: {v}" for k, v in summary) + "\n\n" + "\n".join(md) +
             "\n\nAccuracy against planted truth on the same data (`ckg eval`):\n\n" + "\n".join(acc) + "\n")
     write_section(f"Tags ({args.customers:,} customers)", body, f"python -m bench tags --customers {args.customers}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -16,7 +17,8 @@ from ckg.graph.tags.docs import catalogue_markdown
 from ckg.graph.tags.explain import explain as explain_tag
 from ckg.graph.tags.explain import tags_in_use
 from ckg.graph.tags.refresh import refresh
-from ckg.loaders.evaluation import evaluate
+from ckg.loaders.evaluation import COVERAGE_TARGET, evaluate
+from ckg.loaders.evaluation import as_json as metrics_json
 
 app = typer.Typer(help="The tag catalogue: list, refresh, explain.", no_args_is_help=True)
 
@@ -130,16 +132,22 @@ def explain(subject: str = typer.Argument(..., help="Customer (or enterprise) id
 def register_eval(root: typer.Typer) -> None:
     @root.command("eval")
     @friendly_errors
-    def eval_(directory: Path = typer.Argument(..., help="A dataset made by `ckg generate` (with truth/).")) -> None:
-        """Compare the graph's tags with the dataset's planted truth."""
+    def eval_(directory: Path = typer.Argument(..., help="A dataset made by `ckg generate` (with truth/)."),
+              as_json: bool = typer.Option(False, "--json", help="Print one JSON object: per metric its "
+                                           "value, coverage, count and target.")) -> None:
+        """Compare the graph with the dataset's planted truth; exit 1 if a target (value or coverage) is missed."""
         with open_database(get_settings()) as db:
             metrics = evaluate(db, directory)
-        table = Table(title="accuracy against planted truth", show_edge=False)
-        for col in ("metric", "value", "target", "over"):
-            table.add_column(col, justify="left" if col == "metric" else "right")
-        for m in metrics:
-            mark = "" if m.passed is None else (" ok" if m.passed else " MISSED")
-            table.add_row(m.name, f"{m.value:.3f}", f">= {m.target}{mark}" if m.target else "-", str(m.n))
-        console.print(table)
+        if as_json:
+            typer.echo(json.dumps(metrics_json(metrics), indent=2))
+        else:
+            table = Table(title="accuracy against planted truth", show_edge=False)
+            for col in ("metric", "value", "coverage", "target", "over"):
+                table.add_column(col, justify="left" if col == "metric" else "right")
+            for m in metrics:
+                mark = "" if m.passed is None else (" ok" if m.passed else " MISSED")
+                target = f">= {m.target} (coverage >= {COVERAGE_TARGET}){mark}" if m.target is not None else "-"
+                table.add_row(m.name, f"{m.value:.3f}", f"{m.coverage:.3f}", target, str(m.n))
+            console.print(table)
         if any(m.passed is False for m in metrics):
             raise typer.Exit(1)
