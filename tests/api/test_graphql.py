@@ -100,11 +100,12 @@ def test_a_page_of_customers_costs_constant_round_trips(gql: Gql, api: TestClien
     q = "query($n: Int!) { customers(first: $n) { edges { node { id tags { name } community { id } " \
         "similarCustomers(first: 2) { score } } } } }"
     db = api.app.state.db  # type: ignore[attr-defined]
-    gql("{ __typename }")  # the token lookup is cached from here on
+    # A marketer reads no sensitive tag, so the read audit's background batch writes stay out of the count.
+    gql("{ __typename }", Role.MARKETER)  # the token lookup is cached from here on
     counts = []
     for n in (10, 50):
         before = db.round_trips
-        body = gql(q, n=n)
+        body = gql(q, Role.MARKETER, n=n)
         assert len(body["data"]["customers"]["edges"]) == n
         counts.append(db.round_trips - before)
     assert counts[0] == counts[1] <= 7
