@@ -12,18 +12,23 @@ if one was looked at while choosing a parameter.
 from __future__ import annotations
 
 import argparse
+import csv
 import shutil
 import statistics
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
+import networkx as nx
 from rich.console import Console
 from rich.table import Table
 
 from bench.common import OUT, bench_server, write_section
+from ckg.graph.algorithms import identity
+from ckg.graph.db import Database
 from ckg.graph.maintenance import delete_all_data
 from ckg.graph.tags.refresh import refresh
-from ckg.loaders.evaluation import COVERAGE_TARGET, TARGETS, Metric, evaluate
+from ckg.loaders.evaluation import COVERAGE_TARGET, TARGETS, Metric, evaluate, pairs_within, precision_recall
 from ckg.loaders.generator import CATEGORY_MAP_FILE, generate
 from ckg.loaders.load import load_dataset
 
@@ -35,8 +40,31 @@ HELD_OUT_SEEDS: tuple[int, ...] = (7001, 7002, 7003)
 console = Console()
 
 
-def _run(customers: int, seeds: Sequence[int]) -> dict[int, list[Metric]]:
+#: Link thresholds tried on the development seeds (graph.algorithms.identity.LINK_THRESHOLD).
+THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def identity_sweep(db: Database, data: Path) -> dict[float, float]:
+    """Identity F1 at each candidate link threshold, on one loaded dataset (development seeds only)."""
+    truth: dict[str, list[str]] = {}
+    with open(data / "truth" / "duplicates.csv", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            truth.setdefault(r["duplicateOf"], [r["duplicateOf"]]).append(r["customerId"])
+    true_pairs = pairs_within(truth)
+    links = identity.candidate_links(db)
+    f1s = {}
+    for threshold in THRESHOLDS:
+        g = nx.Graph()
+        g.add_edges_from((k.a, k.b) for k in links
+                         if k.confidence >= threshold and identity.LINKING_KINDS & set(k.via))
+        found = pairs_within({min(c): sorted(c) for c in nx.connected_components(g)})
+        f1s[threshold] = precision_recall(found, true_pairs)[2]  # type: ignore[arg-type]
+    return f1s
+
+
+def _run(customers: int, seeds: Sequence[int]) -> tuple[dict[int, list[Metric]], dict[int, dict[float, float]]]:
     results: dict[int, list[Metric]] = {}
+    sweeps: dict[int, dict[float, float]] = {}
     with bench_server(heap="3g", pagecache="1g") as server:
         for seed in seeds:
             data = OUT / f"accuracy-{customers}-{seed}"
@@ -50,9 +78,11 @@ def _run(customers: int, seeds: Sequence[int]) -> dict[int, list[Metric]]:
                     raise SystemExit(f"seed {seed}: the load reported rejected rows")
                 refresh(db, engine="gds")
                 results[seed] = evaluate(db, data)
+                if seed in DEV_SEEDS:
+                    sweeps[seed] = identity_sweep(db, data)
             console.print(f"seed {seed}: {time.perf_counter() - started:.0f} s")
             shutil.rmtree(data, ignore_errors=True)
-    return results
+    return results, sweeps
 
 
 def _summary(runs: list[list[Metric]], name: str) -> tuple[str, str]:
@@ -71,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     seeds = {"dev": DEV_SEEDS if args.only != "held-out" else (),
              "held-out": HELD_OUT_SEEDS if args.only != "dev" else ()}
-    results = _run(args.customers, [*seeds["dev"], *seeds["held-out"]])
+    results, sweeps = _run(args.customers, [*seeds["dev"], *seeds["held-out"]])
     dev = [results[s] for s in seeds["dev"]]
     held = [results[s] for s in seeds["held-out"]]
     names = [m.name for m in next(iter(results.values()))]
@@ -87,13 +117,24 @@ def main(argv: list[str] | None = None) -> None:
         table.add_row(name, d, dc, h, hc, target)
         md.append(f"| {name} | {d} | {dc} | {h} | {hc} | {target} |")
     console.print(table)
+    sweep_md = ["| link threshold | " + " | ".join(f"seed {s}" for s in sweeps) + " | mean |",
+                "|---" * (len(sweeps) + 2) + "|"]
+    for threshold in THRESHOLDS:
+        f1s = [sweeps[s][threshold] for s in sweeps]
+        mark = " (chosen)" if threshold == identity.LINK_THRESHOLD else ""
+        if f1s:
+            sweep_md.append(f"| {threshold}{mark} | " + " | ".join(f"{f:.3f}" for f in f1s) +
+                            f" | {statistics.mean(f1s):.3f} |")
+        console.print(f"identity F1 at threshold {threshold}: {[round(f, 3) for f in f1s]}")
     if args.only:
         return
     body = (f"Development seeds {list(DEV_SEEDS)} (parameters are tuned on these), held-out seeds "
             f"{list(HELD_OUT_SEEDS)} (only ever reported), {args.customers:,} customers each; generate, "
             "`ckg load`, full refresh with the GDS engine, `ckg eval --json`. Coverage is the share of the "
             "customers a metric applies to that got a prediction (targets also ask coverage >= "
-            f"{COVERAGE_TARGET}).\n\n" + "\n".join(md) + "\n")
+            f"{COVERAGE_TARGET}).\n\n" + "\n".join(md) + "\n\n"
+            "Identity F1 by link threshold on the development seeds (how `LINK_THRESHOLD` in "
+            "graph/algorithms/identity.py was chosen):\n\n" + "\n".join(sweep_md) + "\n")
     write_section("Accuracy: development vs held-out seeds", body,
                   f"python -m bench accuracy --customers {args.customers}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ckg.cli import api_commands, data_commands, db_commands, privacy_commands, tag_commands
+from ckg.cli import api_commands, data_commands, db_commands, identity_commands, privacy_commands, tag_commands
 from ckg.cli.output import console, friendly_errors, quiet_driver_logs
 from ckg.graph.settings import get_settings
 
@@ -21,6 +21,7 @@ tag_commands.register_eval(app)
 app.add_typer(api_commands.token_app, name="token")
 app.add_typer(api_commands.schema_app, name="schema")
 app.add_typer(privacy_commands.app, name="privacy")
+app.add_typer(identity_commands.app, name="identity")
 
 
 @app.callback()

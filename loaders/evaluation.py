@@ -108,7 +108,8 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _pairs(groups: dict[str, list[str]]) -> set[frozenset[str]]:
+def pairs_within(groups: dict[str, list[str]]) -> set[frozenset[str]]:
+    """Every unordered pair of records inside the same group."""
     return {frozenset((a, b)) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1:]}
 
 
@@ -170,12 +171,12 @@ def evaluate(db: Database, directory: Path) -> list[Metric]:
     for r in _read(truth / "duplicates.csv"):
         true_groups[r["duplicateOf"]].append(r["customerId"])
     true_members = {k: [k, *v] for k, v in true_groups.items()}
-    true_pairs = _pairs(true_members)
+    true_pairs = pairs_within(true_members)
     pred_groups: dict[str, list[str]] = defaultdict(list)
     for r in read(queries.evaluation.stream_identity_links):
         pred_groups[r["canonical"]].append(r["id"])
     pred_members = {k: [k, *v] for k, v in pred_groups.items()}
-    pred_pairs = _pairs(pred_members)
+    pred_pairs = pairs_within(pred_members)
     p, r_, f1 = precision_recall(pred_pairs, true_pairs)  # type: ignore[arg-type]
     records = {m for ms in true_members.values() for m in ms}
     linked = {m for ms in pred_members.values() for m in ms}

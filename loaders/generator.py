@@ -142,6 +142,7 @@ class Generator:
         self.taste_tops: list[list[str]] = []
         self.ids = 0
         self.customer_index_end = 0
+        self.last_name = ""
         self.markets = list(cd.MARKETS)
         self.market_w = [cd.MARKETS[c][2] for c in self.markets]
         self.channel_ids = list(cd.CHANNELS)
@@ -257,6 +258,7 @@ class Generator:
         currency, language, _, _ = cd.MARKETS[country]
         gender = rng.choices(["F", "M", "U"], [0.52, 0.45, 0.03])[0]
         first, last = self._name("F" if gender == "U" else gender)
+        self.last_name = f"{first} {last}"  # a duplicate record repeats the person's name
         email = f"{first}.{last}.{index}@example-mail.com".lower()
         phone = f"+1555{index:08d}"
         device = rng.choices(cd.DEVICES, cd.DEVICE_WEIGHTS)[0]
@@ -296,10 +298,9 @@ class Generator:
         """A second record of the same person: shares exactly one identifier with the first."""
         rng = self.rng
         country = rng.choices(self.markets, self.market_w)[0]
-        first, last = self._name("F" if gender == "U" else gender)
         reg = AS_OF - timedelta(days=rng.uniform(20, 300))
         self.w.row("customers.csv", [
-            dup, f"{first} {last}",
+            dup, self.last_name,
             email if shared == "email" else f"alt.{dup}@example-mail.com",
             phone if shared == "phone" else f"+1666{dup[1:]}",
             gender, rng.randint(1950, 2007), country, rng.choice(cd.CITIES[country]),

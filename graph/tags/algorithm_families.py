@@ -79,32 +79,39 @@ def copurchase_clusters(run: AlgorithmRun) -> list[TagRow]:
              "evidence": [f"{share:.0%} of {total} items bought fall in co-purchase cluster {cluster}"]}
             for cid, (cluster, share, total) in prefs.items() if share >= 0.3]
 
-def identity_links(groups: dict[str, list[str]], edges: list[tuple[str, str, str]]
-                   ) -> tuple[list[dict[str, Any]], list[TagRow]]:
-    """SAME_PERSON_AS links (member -> canonical) and duplicate_identity tag rows for these groups."""
-    shared_by: dict[str, set[str]] = {}  # record -> identifiers it shares with another record
-    for a, b, how in edges:
-        shared_by.setdefault(a, set()).add(how)
-        shared_by.setdefault(b, set()).add(how)
+def identity_links(resolution: identity.Resolution) -> tuple[list[dict[str, Any]], list[TagRow]]:
+    """SAME_PERSON_AS links (member -> canonical) and duplicate_identity tag rows for these persons.
+
+    Each record's link and tag carry the weighed pairwise links that put it in its group: their
+    confidence (the strongest) and evidence, so every merge can be explained.
+    """
+    own: dict[str, list[identity.Link]] = {}
+    for k in resolution.links:
+        own.setdefault(k.a, []).append(k)
+        own.setdefault(k.b, []).append(k)
     links, rows = [], []
-    for canonical, members in groups.items():
+    for canonical, members in resolution.groups.items():
         for m in members:
-            shared = sorted(shared_by.get(m, ()))
+            mine = sorted(own.get(m, []), key=lambda k: (-k.confidence, k.a, k.b))
+            confidence = mine[0].confidence if mine else 0.0
+            via = sorted({v for k in mine for v in k.via})
+            evidence = [f"{k.a} ~ {k.b}: " + "; ".join(k.evidence) for k in mine]
             if m != canonical:
-                links.append({"id": m, "canonical": canonical, "via": shared})
-            rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": 0.95,
+                links.append({"id": m, "canonical": canonical, "via": via, "confidence": confidence,
+                              "evidence": evidence})
+            rows.append({"id": m, "tag": "duplicate_identity", "weight": 1.0, "confidence": round(confidence, 4),
                          "evidence": [f"same person as {', '.join(x for x in members if x != m)}",
-                                      f"shares {', '.join(shared)}"]})
+                                      f"shares {', '.join(via)}", *evidence]})
     return links, rows
 
 
 def wcc_identity(run: AlgorithmRun, ids: list[str] | None = None) -> list[TagRow]:
     """Group records of one person (everyone, or only ``ids``), link them and return their tag rows."""
-    groups = identity.components(run.db, run.engine, ids)
-    links, rows = identity_links(groups, identity.identity_edges(run.db, ids))
+    resolution = identity.resolve(run.db, run.engine, ids)
+    links, rows = identity_links(resolution)
     run.db.write(queries.algorithms.clear_identity_links, ids=ids)
     run.db.write_batches(queries.algorithms.write_identity_links, links, CHUNK, now=run.now,
-                         source=f"wcc:{run.engine}")
+                         source=f"weighted-links+wcc:{run.engine}")
     return rows
 
 

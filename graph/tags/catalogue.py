@@ -157,9 +157,11 @@ FAMILIES: tuple[TagFamily, ...] = (
               "algorithm:pagerank_influence", ("REFERRED", "REACHED"), "PageRank percentile",
               refresh="full", expands_over="top, high"),
     TagFamily("duplicate_identity", "basic",
-              "This record and another share an email, phone or device (identity resolution, WCC).",
-              "algorithm:wcc_identity", ("Customer.email", "Customer.phone", "USES"),
-              "1.0", refresh="full"),
+              "This record and others are one person: weighed evidence (a shared normalised email or "
+              "phone, a shared device as support, name similarity) above a confidence threshold, grouped "
+              "by WCC; `ckg identity unlink` declares a pair distinct.",
+              "algorithm:wcc_identity", ("Customer.email", "Customer.phone", "Customer.name", "USES"),
+              "1.0; confidence is the strongest weighed link's", refresh="full"),
     TagFamily("life_stage", "content_preference",
               "Life stage predicted from basket patterns (prenatal and newborn items). Sensitive: "
               "written only with a granted sensitive_inference consent.",
