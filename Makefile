@@ -11,9 +11,13 @@ DEMO_CUSTOMERS ?= 20000
 DEMO_SEED ?= 7
 DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 
-.PHONY: setup lock demo test lint bench bench-load bench-tags bench-api clean
+# The browser tests (tests/pages/) drive Debian's Chromium: Playwright's own download is not
+# reachable from every network.
+CHROMIUM ?= /usr/bin/chromium
 
-setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done ## venv, Neo4j, reference data
+.PHONY: setup lock vendor chromium demo test lint bench bench-load bench-tags bench-api clean
+
+setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done chromium ## venv, Neo4j, reference data, Chromium
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+"; exit 1; }
@@ -29,6 +33,20 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 lock: $(VENV)/.installed ## regenerate requirements/dev.lock (runtime + dev extra) from pyproject.toml
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --universal --generate-hashes \
 		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
+
+# Idempotent: nothing to do (and no apt) when Chromium is already there.
+chromium: ## Debian's Chromium for the browser tests, installed with apt when missing
+	@test -x $(CHROMIUM) || { \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		command -v apt-get >/dev/null || { echo "error: $(CHROMIUM) is missing and apt-get is not available; install Chromium and set CHROMIUM=/path (and CKG_TEST_CHROMIUM for the tests)"; exit 1; }; \
+		echo "installing chromium with apt-get (for the browser tests)"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+	}
+
+# The browser libraries the pages load are committed under gql/static/vendor/; this re-vendors them
+# from npm at the versions web/package-lock.json pins (needs node and npm; never needed to run ckg).
+vendor: ## copy React, GraphiQL and cytoscape.js from npm (web/package-lock.json) into gql/static/vendor/
+	cd web && npm ci --ignore-scripts --no-audit --no-fund && node vendor.mjs
 
 # The venv is needed to run `ckg db assemble`, but a reinstalled venv (new pins) needs no new Neo4j.
 $(CKG_HOME)/neo4j/.assembled: server/pom.xml | $(VENV)/.installed

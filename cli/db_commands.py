@@ -56,7 +56,14 @@ def start(timeout: float = typer.Option(180.0, help="Seconds to wait for Bolt.")
                   + f"\n  Bolt:     {settings.neo4j_uri}"
                   + f"\n  Browser:  {settings.browser_url}"
                   + f"\n  User:     {settings.neo4j_user}"
-                  + f"\n  Password: from {settings.password_source}")
+                  + f"\n  Password: from {settings.password_source}"
+                  + f"\n  Guide:    with `ckg serve` running, run in Browser  :play {guide_url(settings)}")
+
+
+def guide_url(settings: Settings) -> str:
+    """Where Browser finds ckg's guide. ``localhost``, not 127.0.0.1: Browser's default allow-list for
+    remote guides (``browser.remote_content_hostname_whitelist``) names ``localhost``."""
+    return f"http://localhost:{settings.api_port}/guide"
 
 
 @app.command()

@@ -28,6 +28,7 @@ from strawberry.http import GraphQLHTTPResponse
 
 from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
+from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.schema import build_schema
 from ckg.graph.auth import ApiToken, TokenCache
 from ckg.graph.db import Database
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            *PAGE_ROUTES,  # the portrait, reports and guide pages and their static files
         ],
         lifespan=lifespan,
     )

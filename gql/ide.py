@@ -1,10 +1,14 @@
-"""GraphiQL opened with a working example: a customer's portrait."""
+"""GraphiQL opened with a working example: a customer's portrait.
+
+The page and the libraries it loads (React, GraphiQL, its explorer plugin) are served from the
+package (``gql/static/``), never from a CDN, so GraphiQL works on a machine without internet access.
+"""
 
 from __future__ import annotations
 
-import re
+import json
 
-from strawberry.http.ides import get_graphql_ide_html
+from ckg.gql.assets import text
 
 EXAMPLE = """# ckg: a customer's portrait, grouped by dimension.
 # 1. Paste your token in the Headers tab: {"Authorization": "Bearer ckg_..."}
@@ -23,8 +27,6 @@ query Portrait($id: ID! = "c0000001") {
 
 
 def graphiql_html() -> str:
-    html = get_graphql_ide_html("graphiql")
-    example = EXAMPLE.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
-    replaced, n = re.subn(r"const EXAMPLE_QUERY = `.*?`;", lambda _: f"const EXAMPLE_QUERY = `{example}`;", html,
-                          count=1, flags=re.S)
-    return replaced if n else html
+    # JSON inside a <script> element: "</" is escaped so no text of the example can close it.
+    example = json.dumps(EXAMPLE).replace("</", "<\\/")
+    return text("pages/graphiql.html").replace("__EXAMPLE_JSON__", example)
