@@ -30,9 +30,11 @@ from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.schema import build_schema
+from ckg.graph.audit import ReadAudit
 from ckg.graph.auth import ApiToken, TokenCache
 from ckg.graph.db import Database
 from ckg.graph.errors import CkgError
+from ckg.graph.jobs import JobRunner
 from ckg.graph.settings import Settings, get_settings
 
 log = logging.getLogger("ckg.api")
@@ -174,9 +176,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.db = Database(settings)
         app.state.tokens = TokenCache(app.state.db)
+        app.state.jobs = JobRunner(app.state.db)  # long mutations run here, off the request
+        app.state.audit = ReadAudit(app.state.db)
         try:
             yield
         finally:
+            app.state.jobs.close()
+            app.state.audit.close()
             app.state.db.close()
 
     schema = build_schema(production=settings.production, introspection=settings.introspection)
