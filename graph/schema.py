@@ -9,6 +9,7 @@ from ckg.graph.queries import queries
 def apply_schema(db: Database) -> int:
     """Apply every ``cypher/schema/*.cypher`` statement (all ``IF NOT EXISTS``); return how many."""
     applied = 0
+    db.write(queries.admin.rename_duplicate_token_names)  # databases from before names were unique
     for query in queries.schema:
         db.run_autocommit(query)
         applied += 1

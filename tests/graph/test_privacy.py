@@ -161,18 +161,31 @@ def test_erasure_leaves_no_trace_recomputes_and_lasts(loaded: tuple[Database, Pa
         erase_customer(db, victim, actor="test")
 
 
+def second_record(db: Database, of: str, new_id: str) -> None:
+    """A second record of the same person, as a shop that registered them twice would hold."""
+    db.write(q("""MATCH (c:Customer {customerId: $of})
+                  CREATE (:Customer {customerId: $id, name: c.name, email: c.email, phone: c.phone,
+                                     country: c.country, registeredAt: c.registeredAt})"""), of=of, id=new_id)
+
+
 def test_linked_records_are_listed_and_erased_with_linked(loaded: tuple[Database, Path]) -> None:
     db, _ = loaded
-    pair = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer) "
-                     "RETURN a.customerId AS a, b.customerId AS b ORDER BY a LIMIT 1"))[0]
-    kept = erase_customer(db, pair["a"], actor="test")
-    assert pair["b"] in kept.linked_kept
-    assert db.read(q("MATCH (c:Customer {customerId: $id}) RETURN c.customerId AS id"), id=pair["b"])
-    other = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer) "
-                      "RETURN a.customerId AS a, b.customerId AS b ORDER BY a LIMIT 1"))
-    assert other, "the dataset plants several duplicate groups"
-    done = erase_customer(db, other[0]["a"], actor="test", with_linked=True)  # a second group, erased whole
-    assert {other[0]["a"], other[0]["b"]} <= set(done.erased) and done.linked_kept == []
+    people = [r["id"] for r in db.read(q("MATCH (c:Customer) WHERE c.email IS NOT NULL AND c.phone IS NOT NULL "
+                                         "AND NOT EXISTS { (c)-[:SAME_PERSON_AS]-() } "
+                                         "RETURN c.customerId AS id ORDER BY id LIMIT 2"))]
+    for n, person in enumerate(people):
+        second_record(db, person, f"zz-second-{n}")
+    refresh(db, only=["duplicate_identity"])
+    linked = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]-(b:Customer) WHERE a.customerId IN $p "
+                       "RETURN a.customerId AS a, b.customerId AS b ORDER BY a"), p=people)
+    assert [(r["a"], r["b"]) for r in linked] == [(people[0], "zz-second-0"), (people[1], "zz-second-1")]
+    kept = erase_customer(db, people[0], actor="test")
+    assert kept.linked_kept == ["zz-second-0"]
+    assert db.read(q("MATCH (c:Customer {customerId: 'zz-second-0'}) RETURN c.customerId AS id"))
+    evidence = db.read(q("MATCH (:Customer {customerId: 'zz-second-0'})-[h:HAS_TAG]->() RETURN h.evidence AS e"))
+    assert people[0] not in str(evidence)  # the survivor's identity evidence no longer names them
+    done = erase_customer(db, people[1], actor="test", with_linked=True)  # the second person, erased whole
+    assert set(done.erased) == {people[1], "zz-second-1"} and done.linked_kept == []
     assert db.read(q("MATCH (c:Customer) WHERE c.customerId IN $ids RETURN c"), ids=done.erased) == []
 
 

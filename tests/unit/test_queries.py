@@ -65,10 +65,12 @@ def test_including_a_missing_file_names_it(tmp_path: Path) -> None:
 
 
 def test_the_identity_and_social_patterns_have_one_home() -> None:
-    # identity candidates are streamed for both engines (weighed in Python); GDS projects the accepted pairs
-    for pattern, users in (("identity_pairs", ("stream_identity_edges",)),
-                           ("social_ties", ("stream_social_edges", "project_social"))):
-        body = queries.get(f"algorithms/{pattern}").text
-        for user in users:
-            assert body in queries.get(f"algorithms/{user}").text
-    assert "USES" not in queries.get("algorithms/project_identity").text
+    """Each engine reads the same pattern: networkx streams it, GDS projects it (social) or the
+    pairs the identity weighing accepted from it (identity), never a second copy of the MATCH."""
+    social = queries.get("algorithms/social_ties").text
+    for user in ("stream_social_edges", "project_social"):
+        assert social in queries.get(f"algorithms/{user}").text
+    identity = queries.get("algorithms/identity_pairs").text
+    assert identity in queries.get("algorithms/stream_identity_edges").text
+    copies = [q.name for q in queries.algorithms if ":USES]->(" in q.text or "[:USES]-(" in q.text]
+    assert copies == ["algorithms/identity_pairs", "algorithms/stream_identity_edges"], copies
