@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from ckg.cli import api_commands, data_commands, db_commands, identity_commands, privacy_commands, tag_commands
+from ckg.cli import (
+    api_commands,
+    data_commands,
+    db_commands,
+    identity_commands,
+    privacy_commands,
+    quality_commands,
+    report_commands,
+    tag_commands,
+)
 from ckg.cli.output import console, friendly_errors, quiet_driver_logs
 from ckg.graph.settings import get_settings
 
@@ -16,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 data_commands.register(app)
+quality_commands.register(app)
+report_commands.register(app)
 app.add_typer(tag_commands.app, name="tags")
 tag_commands.register_eval(app)
 app.add_typer(api_commands.token_app, name="token")

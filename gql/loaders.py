@@ -36,6 +36,7 @@ class Loaders:
             lambda ids: enterprises.tags_by_enterprise(db, ids))
         self._similar: dict[int, DataLoader[str, list[dict[str, Any]]]] = {}
         self._orders: dict[tuple[int, int], DataLoader[str, dict[str, Any]]] = {}
+        self._referrals: dict[int, DataLoader[str, list[dict[str, Any]]]] = {}
         self._db = db
 
     def similar(self, first: int) -> DataLoader[str, list[dict[str, Any]]]:
@@ -43,6 +44,11 @@ class Loaders:
         if first not in self._similar:
             self._similar[first] = _loader(lambda ids: customers.similar_by_customer(self._db, ids, first))
         return self._similar[first]
+
+    def referrals(self, first: int) -> DataLoader[str, list[dict[str, Any]]]:
+        if first not in self._referrals:
+            self._referrals[first] = _loader(lambda ids: customers.referrals_by_customer(self._db, ids, first))
+        return self._referrals[first]
 
     def orders(self, offset: int, first: int) -> DataLoader[str, dict[str, Any]]:
         key = (offset, first)

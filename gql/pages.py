@@ -54,6 +54,14 @@ async def static(request: Request) -> Response:
     return _serve(request, request.path_params["path"])
 
 
+async def portrait_page(request: Request) -> Response:
+    return _serve(request, "pages/portrait.html")
+
+
+async def reports_page(request: Request) -> Response:
+    return _serve(request, "pages/reports.html")
+
+
 def _preflight(request: Request) -> Response:
     # Browser's fetch of a guide sends headers of its own, so the browser asks first (CORS preflight).
     asked = request.headers.get("access-control-request-headers", "")
@@ -72,6 +80,8 @@ async def grass(request: Request) -> Response:
 
 
 ROUTES = [
+    Route("/", portrait_page, methods=["GET"]),
+    Route("/reports", reports_page, methods=["GET"]),
     Route("/guide", guide, methods=["GET", "OPTIONS"]),
     Route("/guide/ckg.grass", grass, methods=["GET", "OPTIONS"]),
     Route("/static/{path:path}", static, methods=["GET"]),

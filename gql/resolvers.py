@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ckg.gql import types as t
 from ckg.gql.paging import After, First, check_first, decode_cursor, encode_cursor
-from ckg.graph import consent, customers, enterprises, jobs, locks, privacy, recommend, reports, segments
+from ckg.graph import consent, customers, enterprises, jobs, locks, privacy, quality, recommend, reports, segments
 from ckg.graph import events as event_store
 from ckg.graph.communities import community_detail
 from ckg.graph.errors import NotFound
@@ -36,6 +37,19 @@ async def customers_(info: Info, filter: t.CustomerFilter | None = None, first: 
         tag=filter.tag, dimension=filter.dimension, min_weight=filter.min_weight, country=filter.country,
         community=filter.community, segment=filter.segment)
     return await t.customer_connection(info, flt, first, after)
+
+
+async def search_customers(info: Info, text: str, first: First = 20) -> list[t.Customer] | None:
+    """By id for everyone; by name or e-mail only for roles that may read personal data."""
+    check_first(first)
+    pii = info.context.can_read_pii
+    ids = await run_in_threadpool(customers.search_customers, info.context.db, text, first, pii)
+    if not ids and not pii:
+        # The same answer whatever the text matches: an analyst learns nothing about names or e-mails.
+        raise GraphQLError("No customer has this id; searching by name or e-mail is personal data: "
+                           "it needs the marketer or admin role.")
+    rows = await info.context.loaders.customer.load_many(ids)
+    return [t.Customer.of(r) for r in rows if r is not None]
 
 
 async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
@@ -123,6 +137,27 @@ async def warehouse_demand(info: Info, days: int = 90, first: First = 50) -> lis
     rows = await run_in_threadpool(reports.warehouse_demand, info.context.db, days, first)
     return [t.DemandRow(country=r["country"], category=r["category"], warehouse=r["warehouse"], units=r["units"],
                         revenue_usd=r["revenueUsd"]) for r in rows]
+
+
+async def referral_fission(info: Info, largest: int = 1) -> t.ReferralFission:
+    if not 0 <= largest <= 10:
+        raise GraphQLError("largest must be 0 to 10")
+    r = await run_in_threadpool(reports.referral_cascades, info.context.db, largest)
+    return t.ReferralFission(
+        cascades=[t.CascadeCount(**c) for c in r["cascades"]],
+        trees=[t.ReferralTree(root=strawberry.ID(x["root"]), size=x["size"], depth=x["depth"],
+                              edges=[t.ReferralEdge(source=strawberry.ID(e["source"]),
+                                                    target=strawberry.ID(e["target"])) for e in x["edges"]])
+               for x in r["trees"]])
+
+
+async def data_quality(info: Info, stale_days: int = quality.STALE_DAYS, loads: int = 5) -> t.DataQuality:
+    if not 1 <= stale_days <= 3650 or not 1 <= loads <= 50:
+        raise GraphQLError("staleDays must be 1 to 3650 and loads 1 to 50")
+    rep = await run_in_threadpool(quality.data_quality, info.context.db, stale_days, loads)
+    return t.DataQuality(status=rep.status, as_of=rep.as_of, stale_days=rep.stale_days,
+                         checks=[t.QualityCheck(**vars(c)) for c in rep.checks],
+                         loads=[t.LoadRecord(**vars(f)) for f in rep.loads])
 
 
 async def segment(info: Info, name: str) -> t.Segment | None:

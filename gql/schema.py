@@ -34,6 +34,9 @@ class Query:
     customer: t.Customer | None = strawberry.field(resolver=r.customer)
     customers: t.CustomerConnection | None = strawberry.field(resolver=r.customers_,
                                                        description="Customers with filters (Relay connection).")
+    search_customers: list[t.Customer] | None = strawberry.field(
+        resolver=r.search_customers,
+        description="Find customers by id (every role), or by e-mail or part of the name (marketer or admin).")
     enterprise: t.Enterprise | None = strawberry.field(resolver=r.enterprise)
     enterprises: t.EnterpriseConnection | None = strawberry.field(resolver=r.enterprises_,
                                                            description="Enterprises by purchasing potential.")
@@ -47,6 +50,11 @@ class Query:
                                                                description="Customer quality per acquisition channel.")
     warehouse_demand: list[t.DemandRow] = strawberry.field(
         resolver=r.warehouse_demand, description="Units by buyer country and category, for warehouse planning.")
+    referral_fission: t.ReferralFission = strawberry.field(
+        resolver=r.referral_fission, description="Referral cascades by depth and size; the largest as trees.")
+    data_quality: t.DataQuality = strawberry.field(
+        resolver=r.data_quality, description="Data-quality checks with thresholds and statuses (counts and shares "
+                                             "only; sensitive tags never count).")
     segment: t.Segment | None = strawberry.field(resolver=r.segment,
                                                  description="A segment by name (a sensitive one: admins only).")
     job: t.Job | None = strawberry.field(resolver=r.job, permission_classes=[CanChangeData],

@@ -104,6 +104,14 @@ class SimilarCustomer:
 
 
 @strawberry.type
+class Referral:
+    direction: str = strawberry.field(description="REFERRED: this customer referred the other; REFERRED_BY: the "
+                                                  "other referred this customer.")
+    at: str | None
+    customer: Annotated[Customer, strawberry.lazy("ckg.gql.types")]
+
+
+@strawberry.type
 class Customer:
     id: strawberry.ID
     country: str | None
@@ -146,6 +154,14 @@ class Customer:
         rows = await info.context.loaders.similar(first).load(str(self.id))
         found = await info.context.loaders.customer.load_many([r["other"] for r in rows])
         return [SimilarCustomer(score=r["score"], customer=Customer.of(c))
+                for r, c in zip(rows, found, strict=True) if c is not None]
+
+    @strawberry.field(description="Whom the customer referred and who referred them, newest first.")
+    async def referrals(self, info: Info, first: First = 10) -> list[Referral]:
+        check_first(first)
+        rows = await info.context.loaders.referrals(first).load(str(self.id))
+        found = await info.context.loaders.customer.load_many([r["other"] for r in rows])
+        return [Referral(direction=r["direction"], at=r["at"], customer=Customer.of(c))
                 for r, c in zip(rows, found, strict=True) if c is not None]
 
     @strawberry.field
@@ -357,6 +373,68 @@ class DemandRow:
     warehouse: str | None
     units: int
     revenue_usd: float
+
+
+@strawberry.type(description="How many referral cascades have this depth and size.")
+class CascadeCount:
+    depth: int
+    size: int
+    count: int
+
+
+@strawberry.type
+class ReferralEdge:
+    source: strawberry.ID
+    target: strawberry.ID
+
+
+@strawberry.type(description="One referral cascade: who brought whom, from its root.")
+class ReferralTree:
+    root: strawberry.ID
+    size: int
+    depth: int
+    edges: list[ReferralEdge]
+
+
+@strawberry.type(description="Referral fission: cascades by depth and size, and the largest trees.")
+class ReferralFission:
+    cascades: list[CascadeCount]
+    trees: list[ReferralTree]
+
+
+@strawberry.type(description="One data-quality check: a share (or count) against its threshold.")
+class QualityCheck:
+    area: str = strawberry.field(description="completeness, rejected, duplicates, stale, orphans, consent or tags.")
+    name: str
+    value: float = strawberry.field(description="The share, 0 to 1: count / total.")
+    count: int
+    total: int
+    threshold: str = strawberry.field(description="The limits of ok and warn.")
+    status: str = strawberry.field(description="ok, warn or fail.")
+    detail: str
+
+
+@strawberry.type(description="The counts of one file of a load, as `ckg load` recorded them.")
+class LoadRecord:
+    load_id: str
+    at: str
+    source: str
+    file: str
+    read: int
+    loaded: int
+    rejected: int
+    suppressed: int
+    skipped: str
+    stopped_early: bool
+
+
+@strawberry.type
+class DataQuality:
+    status: str = strawberry.field(description="The worst status of the checks.")
+    as_of: str = strawberry.field(description="The newest order or event: stale customers are counted back from it.")
+    stale_days: int
+    checks: list[QualityCheck]
+    loads: list[LoadRecord] = strawberry.field(description="The files of the latest loads, newest first.")
 
 
 @strawberry.type

@@ -42,6 +42,24 @@ def similar_by_customer(db: Database, ids: Sequence[str], first: int) -> list[li
     return all_per_id(db.read(queries.api.get_similar_customers, ids=list(ids), first=first), ids)
 
 
+def referrals_by_customer(db: Database, ids: Sequence[str], first: int) -> list[list[dict[str, Any]]]:
+    """Per customer: ``{other, direction: REFERRED|REFERRED_BY, at}``, newest first, at most ``first``."""
+    return all_per_id(db.read(queries.api.get_customer_referrals, ids=list(ids), first=first), ids)
+
+
+def search_customers(db: Database, text: str, first: int, by_personal_data: bool) -> list[str]:
+    """Ids of customers found by ``text``: the customer with that id, else (only when
+    ``by_personal_data``) those whose e-mail is ``text`` or whose name contains it."""
+    text = text.strip()
+    if not text:
+        return []
+    if existing_customers(db, [text]):
+        return [text]
+    if not by_personal_data:
+        return []
+    return [r["id"] for r in db.read(queries.api.search_customers, text=text, first=first)]
+
+
 def orders_by_customer(db: Database, ids: Sequence[str], offset: int, first: int) -> list[dict[str, Any]]:
     rows = db.read(queries.api.get_customer_orders, ids=list(ids), offset=offset, first=first)
     return one_per_id(rows, ids, {"total": 0, "page": []})

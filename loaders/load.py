@@ -26,6 +26,7 @@ from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import InputError
 from ckg.graph.events import EVENT_WRITES
 from ckg.graph.progress import NoProgress, Progress
+from ckg.graph.quality import record_load
 from ckg.graph.queries import queries
 from ckg.graph.suppression import Suppression
 from ckg.loaders.errors import RowError, shorten
@@ -198,6 +199,10 @@ class Loader:
             self.quarantine.close()
         if failure:
             raise failure[0]
+        if self.db is not None:
+            # The report stays in the graph as (:Load) nodes: the data-quality report reads them.
+            record_load(self.db, self.dir.name, {name: vars(stats) for name, stats in self.report.files.items()},
+                        stopped_early=self.report.stopped_early)
         return self.report
 
     def _writer(self, work: queue.Queue[_Batch | None], failure: list[BaseException]) -> None:
