@@ -67,6 +67,8 @@ def test_neo4j_browser_plays_the_guide_and_applies_the_style(base_url: str, neo4
 
     _run_block(page, ":style")
     page.wait_for_selector("[data-testid=styleResetButton]", timeout=20_000)
+    page.get_by_text("ckg: the customer knowledge graph").scroll_into_view_if_needed()
+    screenshot(page, "guide")
     nxt = page.locator("[data-testid=nextSlide]").first
     nxt.click()
     nxt.click()
@@ -80,4 +82,4 @@ def test_neo4j_browser_plays_the_guide_and_applies_the_style(base_url: str, neo4
     captions = page.evaluate("[...document.querySelectorAll('svg .node text.caption')].map(t => t.textContent)")
     assert any("c0000001" in c for c in captions)  # customers are captioned by id, not by name
     page.locator("svg .node").first.scroll_into_view_if_needed()
-    screenshot(page, "guide")
+    screenshot(page, "guide-portrait")
