@@ -215,7 +215,7 @@ async function search(text) {
   const q = text.trim();
   if (!q) return;
   if (/^[A-Za-z]?\d+$|^[a-z]+-?\d+$/i.test(q) && !q.includes("@")) {
-    location.hash = encodeURIComponent(q);
+    openCustomer(q);
     return;
   }
   try {
@@ -226,7 +226,7 @@ async function search(text) {
     }
     const found = data.searchCustomers || [];
     if (found.length === 1) {
-      location.hash = encodeURIComponent(found[0].id);
+      openCustomer(found[0].id);
       return;
     }
     say(found.length ? "" : `Nobody matches "${q}".`);
@@ -236,6 +236,13 @@ async function search(text) {
   } catch (err) {
     say(err.message);
   }
+}
+
+// Open a customer through the URL's fragment (so Back works); the same id again reloads it.
+function openCustomer(id) {
+  const hash = `#${encodeURIComponent(id)}`;
+  if (location.hash === hash) show(id);
+  else location.hash = hash;
 }
 
 function fromHash() {
