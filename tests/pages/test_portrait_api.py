@@ -5,6 +5,7 @@ and no sensitive tag to analysts and marketers."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -88,3 +89,22 @@ def test_referrals_go_both_ways_and_hide_what_roles_may_not_read(gql: Any, sessi
                     assert (r["customer"][field] is None) == (role is Role.ANALYST)
             if role is Role.ANALYST:
                 assert all(denied(body, f) for f in PERSONAL)
+
+
+def test_a_search_by_email_is_audited_and_a_search_by_id_is_not(gql: Any, session_db: Database,
+                                                                holder: dict[str, Any]) -> None:
+    from ckg.graph.privacy import audit_subject
+
+    def entries() -> list[dict[str, Any]]:
+        return [dict(r) for r in session_db.read(q(
+            "MATCH (a:AuditEntry {action: 'read', subjectHash: $h, detail: 'search by name or e-mail'}) "
+            "RETURN a.actor AS actor"), h=audit_subject(session_db, holder["id"]))]
+
+    before = len(entries())
+    gql('query($t: String!) { searchCustomers(text: $t) { id } }', Role.MARKETER, t=holder["id"])
+    gql('query($t: String!) { searchCustomers(text: $t) { id } }', Role.MARKETER, t=holder["email"])
+    deadline = time.monotonic() + 15  # the read audit writes in the background, about once a second
+    while len(entries()) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = entries()
+    assert len(after) == before + 1 and after[-1]["actor"] == "api:pages-marketer"
