@@ -21,6 +21,7 @@ from ckg.graph.db import open_database
 from ckg.graph.errors import InputError
 from ckg.graph.settings import get_settings
 from ckg.loaders.generator import generate as generate_dataset
+from ckg.loaders.generator import parse_knobs
 from ckg.loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
 
 
@@ -78,12 +79,18 @@ def register(app: typer.Typer) -> None:
         customers: int = typer.Option(20000, "--customers", "-n", help="Number of B2C customers."),
         seed: int = typer.Option(7, help="Random seed: the same seed gives the same dataset."),
         out: Path = typer.Option(..., "--out", "-o", help="Directory to write the dataset into."),
+        knob: list[str] = typer.Option(None, "--knob", help="A noise knob, name=value (repeatable); the "
+                                       "knobs and their defaults are listed in DIR/truth/README.md."),
     ) -> None:
         """Write a synthetic cross-border dataset with planted truth (DIR/truth) and a manifest."""
+        try:
+            knobs = parse_knobs(knob or [])
+        except ValueError as e:
+            raise InputError(str(e)) from None
         start = time.perf_counter()
         with _progress() as progress:
             task = progress.add_task("customers", total=customers)
-            manifest = generate_dataset(customers, seed, out,
+            manifest = generate_dataset(customers, seed, out, knobs=knobs,
                                         progress=lambda done: progress.update(task, completed=done))
             progress.update(task, completed=customers)
         nodes = sum(manifest["nodes"].values())

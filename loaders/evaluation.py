@@ -198,14 +198,18 @@ def evaluate(db: Database, directory: Path) -> list[Metric]:
     read_for = {r["id"] for r in read(queries.evaluation.stream_top_tag, family="shopping_gender")}
     metrics.append(_yes_no("shopping_gender_f1", predicted_sg, actual_sg, read_for))
 
-    # purchase propensity: BG/NBD P(alive) and the likely_to_buy_soon tag against the planted state
+    # purchase propensity against the planted next-period purchases (or, in older datasets, the
+    # alive state): BG/NBD's forecast of purchases in the next 90 days, its P(alive), and the tag
     params = _read(truth / "customer_params.csv")
     label_column = "purchasesNextPeriod" if params and "purchasesNextPeriod" in params[0] else "aliveAtEnd"
     buyers = {r["customerId"]: float(r[label_column]) > 0 for r in params if float(r["lambdaPerWeek"]) > 0}
-    scored = {r["id"]: float(r["pAlive"]) for r in read(queries.evaluation.stream_propensity)}
+    propensity = read(queries.evaluation.stream_propensity)
     ids = sorted(buyers)
-    metrics.append(_metric("propensity_auc", roc_auc([scored.get(i, 0.0) for i in ids], [buyers[i] for i in ids]),
-                           _share(sum(i in scored for i in ids), len(ids)), len(ids)))
+    labels = [buyers[i] for i in ids]
+    covered = _share(sum(r["id"] in buyers for r in propensity), len(ids))
+    for name, column in (("propensity_auc", "expected90d"), ("p_alive_auc", "pAlive")):
+        scored = {r["id"]: float(r[column]) for r in propensity}
+        metrics.append(_metric(name, roc_auc([scored.get(i, 0.0) for i in ids], labels), covered, len(ids)))
     soon = {r["id"]: 1.0 for r in read(queries.evaluation.stream_top_tag, family="likely_to_buy_soon")}
     decided = sorted(set(ids) & consenting[family("likely_to_buy_soon").basis])
     metrics.append(_metric("likely_to_buy_soon_auc", roc_auc([soon.get(i, 0.0) for i in decided],

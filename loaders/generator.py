@@ -16,7 +16,7 @@ import math
 import random
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -31,11 +31,53 @@ SPAN_WEEKS = 730 / 7
 MONTH_WEIGHT = {1: 0.8, 2: 0.85, 3: 0.95, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.9, 8: 0.95, 9: 1.0, 10: 1.1,
                 11: 1.6, 12: 1.8}
 N_TASTE_GROUPS = 12
-SOCIAL_SHARE = 0.6  # share of customers who take part in the social graph
-DUPLICATE_SHARE = 0.02
-HIGH_VALUE_SHARE = 0.05
-LIFE_STAGE_SHARE = 0.03
-OTHER_GENDER_SHARE = 0.08
+
+
+def _knob(default: float, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """Every knob of the generator, with its default; truth/README.md lists them with the values used."""
+
+    social_share: float = _knob(0.6, "share of customers who take part in the social graph (sharing, referrals)")
+    social_mixing: float = _knob(0.05, "chance that a share also reaches a member of another, recent community "
+                                       "(ties across communities)")
+    duplicate_share: float = _knob(0.02, "chance that a customer registers a second record (a true duplicate)")
+    duplicate_email: float = _knob(0.6, "chance that a duplicate reuses the email, as a case or spacing variant")
+    email_typo: float = _knob(0.15, "chance that a reused email carries a typo instead (it no longer matches)")
+    duplicate_phone: float = _knob(0.5, "chance that a duplicate reuses the phone, in another format (spaces, "
+                                        "dashes, no '+')")
+    duplicate_device: float = _knob(0.4, "chance that a duplicate registers from the same device")
+    name_variant: float = _knob(0.4, "chance that a duplicate's name is a variant: a typo (two letters swapped) "
+                                     "or another case")
+    household_share: float = _knob(0.05, "chance that a customer is followed by 1-3 relatives: same last name, "
+                                         "another first name, not the same person")
+    household_device: float = _knob(0.6, "chance that a relative uses the family's device")
+    household_phone: float = _knob(0.3, "chance that a relative gives the family's (landline) phone")
+    household_email: float = _knob(0.25, "chance that a relative gives the family's shared email")
+    recycled_phone: float = _knob(0.01, "chance that a customer's phone number belonged to an earlier, "
+                                        "unrelated customer")
+    no_events_share: float = _knob(0.15, "share of customers with no behaviour events at all")
+    never_buy_share: float = _knob(0.12, "share of ordinary customers who register and never buy")
+    gift_share: float = _knob(0.1, "chance that a fashion item is a gift for the other gender")
+    return_rate: float = _knob(0.05, "share of B2C orders returned (another 2% are cancelled)")
+    seasonality: float = _knob(1.0, "strength of the yearly season on purchase rates (0: flat; 1: November "
+                                    "1.6x, December 1.8x, January 0.8x)")
+    burst_share: float = _knob(0.3, "chance that a browsing event opens a burst: 2-6 more views within minutes")
+    b2b_quantity_noise: float = _knob(0.5, "sigma of the log-normal noise on B2B order quantities around "
+                                           "20 x potential")
+    high_value_share: float = _knob(0.05, "share of customers drawn with a higher purchase rate, lower dropout "
+                                          "and bigger baskets")
+    life_stage_share: float = _knob(0.03, "share of customers who are expecting parents")
+    other_gender_share: float = _knob(0.08, "share of F/M customers who shop fashion for the other gender")
+    next_period_days: float = _knob(90.0, "length of the period after the data's end whose purchases are "
+                                          "planted (customer_params.csv, purchasesNextPeriod)")
+
+    def describe(self) -> list[tuple[str, Any, Any, str]]:
+        """(name, default, value, what it does) for every knob."""
+        return [(f.name, f.default, getattr(self, f.name), f.metadata["doc"]) for f in fields(self)]
 
 
 def iso(ts: datetime) -> str:
@@ -49,6 +91,22 @@ class Product:
     leaf_id: str
     price: float
     gender: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """What a duplicate record or a relative may copy from a customer."""
+
+    cid: str
+    first: str
+    last: str
+    gender: str
+    email: str
+    phone: str
+    device_id: str
+    device: str
+    country: str
+    reg: datetime
 
 
 @dataclass
@@ -95,11 +153,13 @@ class Truth:
         "communities.csv": ["customerId", "community"],
         "preference_groups.csv": ["customerId", "group"],
         "duplicates.csv": ["customerId", "duplicateOf", "sharedBy"],
+        "households.csv": ["customerId", "householdOf", "sharedBy"],
+        "recycled_phones.csv": ["customerId", "previousHolder"],
         "high_value.csv": ["customerId"],
         "life_stage.csv": ["customerId", "stage"],
         "shopping_gender.csv": ["customerId", "registeredGender", "shoppingGender"],
         "enterprise_potential.csv": ["enterpriseId", "potential", "rank"],
-        "customer_params.csv": ["customerId", "lambdaPerWeek", "dropoutP", "aliveAtEnd"],
+        "customer_params.csv": ["customerId", "lambdaPerWeek", "dropoutP", "aliveAtEnd", "purchasesNextPeriod"],
     }
 
     def open(self) -> None:
@@ -123,10 +183,13 @@ class Generator:
     """Draws one dataset; :meth:`run` writes it and returns the manifest."""
 
     def __init__(self, customers: int, seed: int, out: Path,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None, knobs: Knobs | None = None) -> None:
         if customers < 10:
             raise ValueError("generate at least 10 customers")
         self.n = customers
+        self.k = knobs or Knobs()
+        self.seed = seed
+        self.phones: deque[tuple[str, str]] = deque(maxlen=5000)  # (customer, phone) of recent customers
         self.rng = random.Random(seed)
         self.out = out
         self.progress = progress
@@ -142,7 +205,6 @@ class Generator:
         self.taste_tops: list[list[str]] = []
         self.ids = 0
         self.customer_index_end = 0
-        self.last_name = ""
         self.markets = list(cd.MARKETS)
         self.market_w = [cd.MARKETS[c][2] for c in self.markets]
         self.channel_ids = list(cd.CHANNELS)
@@ -213,7 +275,7 @@ class Generator:
 
     # ----------------------------------------------------------------- customers
     def _customers(self) -> None:
-        rng = self.rng
+        rng, k = self.rng, self.k
         community = -1
         block: list[str] = []
         block_size = 0
@@ -223,7 +285,7 @@ class Generator:
         while produced < self.n:
             cid = f"c{i:07d}"
             i += 1
-            social = rng.random() < SOCIAL_SHARE
+            social = rng.random() < k.social_share
             if social:
                 if len(block) >= block_size:
                     if block:
@@ -232,19 +294,28 @@ class Generator:
                     block = []
                     block_size = rng.randint(8, 40)
                 self.truth.row("communities.csv", [cid, community])
-            reg, gender, email, phone, device_id = self._customer(cid, produced)
+            me = self._customer(cid, produced, None)
             produced += 1
             if social:
-                self._social(cid, reg, block, recent_blocks)
+                self._social(cid, me.reg, block, recent_blocks)
                 block.append(cid)
-            if produced < self.n and rng.random() < DUPLICATE_SHARE:
+            if produced < self.n and rng.random() < k.duplicate_share:
                 dup = f"c{i:07d}"
                 i += 1
-                shared = rng.choice(["email", "phone", "device"])
-                self._duplicate(dup, cid, gender, email, phone, device_id, shared)
-                self.truth.row("duplicates.csv", [dup, cid, shared])
+                shared = self._duplicate(dup, me)
+                self.truth.row("duplicates.csv", [dup, cid, "+".join(shared)])
                 produced += 1
-            if self.progress and produced % 1000 < 2:
+            if rng.random() < k.household_share:
+                taken = {me.first}
+                for _ in range(rng.randint(1, 3)):
+                    if produced >= self.n:
+                        break
+                    relative = f"c{i:07d}"
+                    i += 1
+                    shared = self._relative(relative, produced, me, taken)
+                    self.truth.row("households.csv", [relative, cid, "+".join(shared)])
+                    produced += 1
+            if self.progress and produced % 1000 < 4:
                 self.progress(produced)
         self.customer_index_end = i  # every c<k> with k < i exists
 
@@ -252,17 +323,34 @@ class Generator:
         first = self.rng.choice(cd.FIRST_NAMES_F if gender == "F" else cd.FIRST_NAMES_M)
         return first, self.rng.choice(cd.LAST_NAMES)
 
-    def _customer(self, cid: str, index: int) -> tuple[datetime, str, str, str, str]:
-        rng = self.rng
-        country = rng.choices(self.markets, self.market_w)[0]
+    def _customer(self, cid: str, index: int, family: Person | None, family_names: frozenset[str] = frozenset()
+                  ) -> Person:
+        """A customer with orders and events; a relative of ``family`` may share its identifiers."""
+        rng, k = self.rng, self.k
+        country = family.country if family else rng.choices(self.markets, self.market_w)[0]
         currency, language, _, _ = cd.MARKETS[country]
         gender = rng.choices(["F", "M", "U"], [0.52, 0.45, 0.03])[0]
         first, last = self._name("F" if gender == "U" else gender)
-        self.last_name = f"{first} {last}"  # a duplicate record repeats the person's name
         email = f"{first}.{last}.{index}@example-mail.com".lower()
         phone = f"+1555{index:08d}"
-        device = rng.choices(cd.DEVICES, cd.DEVICE_WEIGHTS)[0]
         device_id = f"dev-{index:08d}"
+        shared: list[str] = []
+        if family is not None:
+            last = family.last
+            while first in family_names:
+                first = self._name("F" if gender == "U" else gender)[0]
+            for kind, chance in (("email", k.household_email), ("phone", k.household_phone),
+                                 ("device", k.household_device)):
+                if rng.random() < chance:
+                    shared.append(kind)
+            email = family.email if "email" in shared else email
+            phone = family.phone if "phone" in shared else phone
+            device_id = family.device_id if "device" in shared else device_id
+        elif self.phones and rng.random() < k.recycled_phone:
+            holder, phone = rng.choice(self.phones)
+            self.truth.row("recycled_phones.csv", [cid, holder])
+        self.phones.append((cid, phone))
+        device = family.device if "device" in shared and family else rng.choices(cd.DEVICES, cd.DEVICE_WEIGHTS)[0]
         channel = rng.choices(self.channel_ids, self.channel_w)[0]
         reg = START + timedelta(seconds=rng.uniform(0, (AS_OF - START).total_seconds() - 14 * 86400))
         birth = rng.randint(1950, 2007)
@@ -270,49 +358,95 @@ class Generator:
                                      rng.choice(cd.CITIES[country]), language, iso(reg), device,
                                      device_id, rng.choice(cd.OCCUPATIONS), channel])
         self.nodes["Customer"] += 1
-        self.nodes["Device"] += 1
+        if "device" not in shared:
+            self.nodes["Device"] += 1
         self.rels["USES"] += 1
         self.rels["ACQUIRED_VIA"] += 1
         self._consents(cid, reg)
         # Latent traits.
         group = rng.randrange(N_TASTE_GROUPS)
         self.truth.row("preference_groups.csv", [cid, group])
-        high_value = rng.random() < HIGH_VALUE_SHARE
+        high_value = rng.random() < k.high_value_share
         if high_value:
             self.truth.row("high_value.csv", [cid])
-        life_stage = gender != "M" and rng.random() < LIFE_STAGE_SHARE / 0.55
+        life_stage = gender != "M" and rng.random() < k.life_stage_share / 0.55
         if life_stage:
             self.truth.row("life_stage.csv", [cid, "expecting_parent"])
-        other_gender = gender in "FM" and rng.random() < OTHER_GENDER_SHARE
+        other_gender = gender in "FM" and rng.random() < k.other_gender_share
         shop_gender = gender
         if other_gender:
             shop_gender = "M" if gender == "F" else "F"
             self.truth.row("shopping_gender.csv", [cid, gender, shop_gender])
         active_hour = rng.choice([8, 13, 20, 23])
         self._orders(cid, reg, country, channel, group, high_value, life_stage, shop_gender, device)
-        self._events(cid, reg, group, active_hour, device)
-        return reg, gender, email, phone, device_id
+        self._events(cid, reg, group, active_hour, device, shop_gender)
+        return Person(cid, first, last, gender, email, phone, device_id, device, country, reg)
 
-    def _duplicate(self, dup: str, of: str, gender: str, email: str, phone: str, device_id: str,
-                   shared: str) -> None:
-        """A second record of the same person: shares exactly one identifier with the first."""
+    def _relative(self, cid: str, index: int, family: Person, taken: set[str]) -> list[str]:
+        """Someone of ``family``'s household: another person (a first name not ``taken``) who may share
+        its email, phone or device."""
+        me = self._customer(cid, index, family, frozenset(taken))
+        taken.add(me.first)
+        return [kind for kind, same in (("email", me.email == family.email), ("phone", me.phone == family.phone),
+                                        ("device", me.device_id == family.device_id)) if same]
+
+    def _typo(self, word: str) -> str:
+        """Two neighbouring letters swapped (a different string whenever they differ)."""
         rng = self.rng
+        spots = [j for j in range(len(word) - 1) if word[j] != word[j + 1] and word[j].isalpha()
+                 and word[j + 1].isalpha()]
+        if not spots:
+            return word + word[-1]
+        j = rng.choice(spots)
+        return word[:j] + word[j + 1] + word[j] + word[j + 2:]
+
+    def _duplicate(self, dup: str, of: Person) -> list[str]:
+        """A second record of the same person; returns the identifiers it shares once normalised."""
+        rng, k = self.rng, self.k
         country = rng.choices(self.markets, self.market_w)[0]
+        first, last = of.first, of.last
+        if rng.random() < k.name_variant:
+            style = rng.choice(["typo-first", "typo-last", "upper", "lower"])
+            if style == "typo-first":
+                first = self._typo(first)
+            elif style == "typo-last":
+                last = self._typo(last)
+            name = f"{first} {last}"
+            name = name.upper() if style == "upper" else name.lower() if style == "lower" else name
+        else:
+            name = f"{first} {last}"
+        shared = []
+        email = f"alt.{dup}@example-mail.com"
+        if rng.random() < k.duplicate_email:
+            local, _, domain = of.email.partition("@")
+            if rng.random() < k.email_typo:
+                email = f"{self._typo(local)}@{domain}"
+            else:
+                email = rng.choice([of.email.upper(), local.capitalize() + "@" + domain, f" {of.email} ",
+                                    of.email])
+                shared.append("email")
+        phone = f"+1666{dup[1:]}"
+        if rng.random() < k.duplicate_phone:
+            digits = of.phone.lstrip("+")
+            phone = rng.choice([f"+{digits[:1]} {digits[1:4]} {digits[4:8]} {digits[8:]}",
+                                f"{digits[:1]}-{digits[1:4]}-{digits[4:8]}-{digits[8:]}", digits, of.phone])
+            shared.append("phone")
+        device_id = f"dev-x{dup[1:]}"
+        if rng.random() < k.duplicate_device:
+            device_id = of.device_id
+            shared.append("device")
         reg = AS_OF - timedelta(days=rng.uniform(20, 300))
         self.w.row("customers.csv", [
-            dup, self.last_name,
-            email if shared == "email" else f"alt.{dup}@example-mail.com",
-            phone if shared == "phone" else f"+1666{dup[1:]}",
-            gender, rng.randint(1950, 2007), country, rng.choice(cd.CITIES[country]),
-            cd.MARKETS[country][1], iso(reg), "mobile",
-            device_id if shared == "device" else f"dev-x{dup[1:]}",
+            dup, name, email, phone, of.gender, rng.randint(1950, 2007), country, rng.choice(cd.CITIES[country]),
+            cd.MARKETS[country][1], iso(reg), "mobile", device_id,
             rng.choice(cd.OCCUPATIONS), rng.choices(self.channel_ids, self.channel_w)[0]])
         self.nodes["Customer"] += 1
-        if shared != "device":
+        if "device" not in shared:
             self.nodes["Device"] += 1
         self.rels["USES"] += 1
         self.rels["ACQUIRED_VIA"] += 1
         self._consents(dup, reg)
+        return sorted(shared)
 
     def _consents(self, cid: str, reg: datetime) -> None:
         for purpose, p in (("marketing", 0.7), ("profiling", 0.6), ("sensitive_inference", 0.45)):
@@ -342,7 +476,7 @@ class Generator:
             self.rels["SHARED"] += 1
             self.rels["OF"] += 1
             reached = set(rng.sample(block, min(len(block), rng.randint(2, 5))))
-            if recent and rng.random() < 0.04:
+            if recent and rng.random() < self.k.social_mixing:
                 reached.add(rng.choice(rng.choice(recent)))
             for target in sorted(reached):
                 self.w.row("share_reaches.csv", [sid, target])
@@ -356,14 +490,17 @@ class Generator:
             top = rng.choice(list(self.by_top))
         pool = self.by_top[top]
         if top in ("Women's Fashion", "Men's Fashion"):
-            pool = self.by_top["Women's Fashion" if shop_gender == "F" else "Men's Fashion"]
+            for_women = shop_gender == "F" if shop_gender in "FM" else rng.random() < 0.5
+            if rng.random() < self.k.gift_share:
+                for_women = not for_women  # a gift
+            pool = self.by_top["Women's Fashion" if for_women else "Men's Fashion"]
         return rng.choice(pool)
 
     def _orders(self, cid: str, reg: datetime, country: str, channel: str, group: int,
                 high_value: bool, life_stage: bool, shop_gender: str, device: str) -> None:
         rng = self.rng
-        if rng.random() < 0.12 and not (high_value or life_stage):
-            self.truth.row("customer_params.csv", [cid, 0, 1, 0])
+        if rng.random() < self.k.never_buy_share and not (high_value or life_stage):
+            self.truth.row("customer_params.csv", [cid, 0, 1, 0, 0])
             return  # registered, never bought
         lam = rng.gammavariate(1.2, 1 / 22.0)  # purchases per week
         dropout = rng.betavariate(0.9, 5.0)
@@ -374,17 +511,23 @@ class Generator:
         t = reg + timedelta(days=rng.uniform(0, 14))
         times: list[datetime] = []
         alive = True
-        max_w = max(MONTH_WEIGHT.values())
-        while t < AS_OF:
-            times.append(t)
+        season = {m: 1 + self.k.seasonality * (w - 1) for m, w in MONTH_WEIGHT.items()}
+        max_w = max(season.values())
+        end = AS_OF + timedelta(days=self.k.next_period_days)
+        upcoming = 0  # purchases in the period after the data's end (planted, never written as orders)
+        while t < end:
+            if t < AS_OF:
+                times.append(t)
+            else:
+                upcoming += 1
             if rng.random() < dropout:
-                alive = False
+                alive = alive and t >= AS_OF
                 break
             while True:  # next purchase: Poisson process thinned by season
-                t = t + timedelta(weeks=rng.expovariate(lam * max_w))
-                if t >= AS_OF or rng.random() < MONTH_WEIGHT[t.month] / max_w:
+                t = t + timedelta(weeks=min(rng.expovariate(lam * max_w), 1000.0))  # 1000: past any end
+                if t >= end or rng.random() < season[t.month] / max_w:
                     break
-        self.truth.row("customer_params.csv", [cid, f"{lam:.5f}", f"{dropout:.4f}", int(alive)])
+        self.truth.row("customer_params.csv", [cid, f"{lam:.5f}", f"{dropout:.4f}", int(alive), upcoming])
         currency, _, _, fx = cd.MARKETS[country]
         expecting_at = AS_OF - timedelta(days=rng.uniform(60, 300)) if life_stage else None
         for t in times:
@@ -419,7 +562,8 @@ class Generator:
             total_usd += unit * qty
             lines.append([oid, p.sku, qty, f"{unit:.2f}"])
         order_channel = channel if rng.random() < 0.6 else rng.choice(self.channel_ids)
-        status = rng.choices(["delivered", "returned", "cancelled"], [0.93, 0.05, 0.02])[0]
+        status = rng.choices(["delivered", "returned", "cancelled"],
+                             [0.98 - self.k.return_rate, self.k.return_rate, 0.02])[0]
         self._write_order([oid, cid, "", iso(at), f"{total_usd * fx:.2f}", currency, f"{total_usd:.2f}",
                            order_channel, status, self.warehouse_for.get(country, "wh-cn"),
                            "true" if promo else "false", device], lines)
@@ -445,8 +589,10 @@ class Generator:
             self.w.row("order_items.csv", line)
             self.rels["CONTAINS"] += 1
 
-    def _events(self, cid: str, reg: datetime, group: int, active_hour: int, device: str) -> None:
+    def _events(self, cid: str, reg: datetime, group: int, active_hour: int, device: str, shop_gender: str) -> None:
         rng = self.rng
+        if rng.random() < self.k.no_events_share:
+            return
         n = min(60, int(rng.expovariate(1 / 12.0)))
         span = max(1.0, (AS_OF - reg).total_seconds())
         for _ in range(n):
@@ -456,19 +602,26 @@ class Generator:
             if at > AS_OF:
                 at = AS_OF
             kind = rng.choices(["view", "search", "favorite", "cart"], [0.7, 0.12, 0.08, 0.1])[0]
-            eid = f"e{self.ids:09d}"
-            self.ids += 1
-            rec: dict[str, Any] = {"eventId": eid, "customerId": cid, "type": kind, "at": iso(at),
-                                   "device": device}
-            if kind == "search":
-                term = rng.choice(self.leaf_names).lower()
-                rec["query"] = term
-                self.search_terms.add(term)
-                self.rels["SEARCHED"] += 1
-            else:
-                rec["sku"] = self._pick(group, "F").sku
-                self.rels[{"view": "VIEWED", "favorite": "FAVORITED", "cart": "ADDED_TO_CART"}[kind]] += 1
-            self.w.event(rec)
+            self._event(cid, kind, at, group, device, shop_gender)
+            if kind == "view" and rng.random() < self.k.burst_share:
+                for _ in range(rng.randint(2, 6)):  # a burst: more views within minutes
+                    at = min(AS_OF, at + timedelta(seconds=rng.uniform(10, 240)))
+                    self._event(cid, "view", at, group, device, shop_gender)
+
+    def _event(self, cid: str, kind: str, at: datetime, group: int, device: str, shop_gender: str) -> None:
+        rng = self.rng
+        eid = f"e{self.ids:09d}"
+        self.ids += 1
+        rec: dict[str, Any] = {"eventId": eid, "customerId": cid, "type": kind, "at": iso(at), "device": device}
+        if kind == "search":
+            term = rng.choice(self.leaf_names).lower()
+            rec["query"] = term
+            self.search_terms.add(term)
+            self.rels["SEARCHED"] += 1
+        else:
+            rec["sku"] = self._pick(group, shop_gender).sku
+            self.rels[{"view": "VIEWED", "favorite": "FAVORITED", "cart": "ADDED_TO_CART"}[kind]] += 1
+        self.w.event(rec)
 
     # ----------------------------------------------------------------- enterprises (B2B)
     def _enterprises(self) -> None:
@@ -524,7 +677,7 @@ class Generator:
                 total = 0.0
                 lines = []
                 for p in items.values():
-                    qty = int(20 * potential) + 5
+                    qty = max(1, round((20 * potential + 5) * math.exp(rng.gauss(0, self.k.b2b_quantity_noise))))
                     unit = round(p.price * 0.75, 2)
                     total += unit * qty
                     lines.append([oid, p.sku, qty, f"{unit:.2f}"])
@@ -563,7 +716,7 @@ class Generator:
             "relationships": dict(sorted(self.rels.items())),
         }
         (self.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        (self.out / "truth" / "README.md").write_text(TRUTH_README)
+        (self.out / "truth" / "README.md").write_text(truth_readme(self.k))
         # The shop's own configuration for its catalogue, as a real shop would write it (not truth).
         (self.out / CATEGORY_MAP_FILE).write_text(category_map_toml(cd.EXPECTING_LEAVES, cd.NEWBORN_LEAVES))
         return manifest
@@ -576,21 +729,63 @@ derives tags; `ckg eval` compares the graph with them.
 
 | file | what it holds |
 | --- | --- |
-| communities.csv | the social group of every customer who takes part in sharing and referrals |
-| preference_groups.csv | each customer's taste group (80% of purchases come from its three top categories) |
-| duplicates.csv | second records of the same person and the one identifier (email, phone, device) they share |
-| high_value.csv | customers drawn with a higher purchase rate, lower dropout and bigger baskets |
-| life_stage.csv | expecting parents: prenatal vitamins and unscented lotion, then newborn items |
-| shopping_gender.csv | customers whose fashion purchases are for the other gender than the registered one |
-| enterprise_potential.csv | each enterprise's latent purchasing potential and its rank (1 = highest) |
-| customer_params.csv | each buyer's BG/NBD draw: purchase rate per week, dropout probability, alive at the end |
+{files}
+
+## Noise and its knobs
+
+Every knob is a field of `ckg.loaders.generator.Knobs` (pass `knobs=Knobs(...)` to `generate`, or
+`ckg generate --knob name=value`). The dataset was drawn with these values:
+
+| knob | default | this dataset | what it does |
+| --- | --- | --- | --- |
 """
+
+
+TRUTH_FILES = [
+    ("communities.csv", "the social group of every customer who takes part in sharing and referrals"),
+    ("preference_groups.csv", "each customer's taste group (80% of purchases come from its three top categories)"),
+    ("duplicates.csv", "second records of the same person, and the identifiers (email, phone, device) the two "
+                       "share once normalised (emails trimmed and lower-cased, phones digits only), joined by `+`; "
+                       "empty when they share none (a typo'd email, a new phone and device)"),
+    ("households.csv", "relatives registered after a customer: another person with the same last name who may "
+                       "share the family's email, phone or device; not duplicates"),
+    ("recycled_phones.csv", "customers given a phone number an earlier, unrelated customer gave"),
+    ("high_value.csv", "customers drawn with a higher purchase rate, lower dropout and bigger baskets"),
+    ("life_stage.csv", "expecting parents: prenatal vitamins and unscented lotion, then newborn items"),
+    ("shopping_gender.csv", "customers whose fashion purchases are for the other gender than the registered one "
+                            "(gifts aside)"),
+    ("enterprise_potential.csv", "each enterprise's latent purchasing potential and its rank (1 = highest)"),
+    ("customer_params.csv", "each buyer's BG/NBD draw: purchase rate per week, dropout probability, alive at the "
+                            "end, and purchases in the period after the data's end (`next_period_days`), drawn "
+                            "from the same process but never written as orders"),
+]
+
+
+def truth_readme(knobs: Knobs) -> str:
+    files = "\n".join(f"| {name} | {text} |" for name, text in TRUTH_FILES)
+    rows = [f"| {name} | {default} | {value} | {doc} |" for name, default, value, doc in knobs.describe()]
+    return TRUTH_README.replace("{files}", files) + "\n".join(rows) + "\n"
 
 
 CATEGORY_MAP_FILE = "category-map.toml"
 
 
-def generate(customers: int, seed: int, out: Path,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def parse_knobs(settings: list[str]) -> Knobs:
+    """``name=value`` strings (``ckg generate --knob``) over the defaults."""
+    known = {f.name for f in fields(Knobs)}
+    values: dict[str, float] = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep or name.strip() not in known:
+            raise ValueError(f"unknown knob {item!r}: use name=value with one of {', '.join(sorted(known))}")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"knob {name.strip()!r} needs a number, not {value!r}") from None
+    return replace(Knobs(), **values)
+
+
+def generate(customers: int, seed: int, out: Path, progress: Callable[[int], None] | None = None,
+             knobs: Knobs | None = None) -> dict[str, Any]:
     """Write a dataset of ``customers`` B2C customers (plus B2B enterprises) into ``out``."""
-    return Generator(customers, seed, out, progress).run()
+    return Generator(customers, seed, out, progress, knobs).run()

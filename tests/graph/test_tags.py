@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ckg.graph.maintenance import delete_all_data
 from ckg.graph.queries import Query
 from ckg.graph.tags.explain import explain, tags_in_use
 from ckg.graph.tags.refresh import refresh
-from ckg.loaders.evaluation import adjusted_rand_index, evaluate
+from ckg.loaders.evaluation import adjusted_rand_index, as_json, evaluate
 from ckg.loaders.generator import generate
 from ckg.loaders.load import load_dataset
 
@@ -40,18 +41,21 @@ def tagged(session_db: Database, dataset: Path) -> Iterator[Database]:
 
 
 def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> None:
+    # Floors measured on this seed with the noisy generator (bench/RESULTS.md has dev and held-out seeds);
+    # yes/no tags are scored among consenting customers only, a few dozen here, so their floors are loose.
     metrics = {m.name: m for m in evaluate(tagged, dataset)}
-    assert metrics["social_ari"].value >= 0.9
-    assert metrics["identity_f1"].value >= 0.75  # duplicates sharing only a device are not linked (by design)
-    assert metrics["life_stage_f1"].value >= 0.7
-    assert metrics["b2b_spearman"].value >= 0.5
-    # every metric the issue names, with a coverage
+    seen = json.dumps(as_json(list(metrics.values())))
     assert {"social_ari", "identity_precision", "identity_recall", "identity_f1", "high_value_f1",
             "life_stage_f1", "shopping_gender_f1", "preference_ari", "propensity_auc",
             "b2b_spearman"} <= set(metrics)
-    assert all(0.0 <= m.coverage <= 1.0 for m in metrics.values())
-    assert metrics["social_ari"].coverage >= 0.9
-    assert metrics["propensity_auc"].value > 0.5  # measured 0.56 against the planted alive state
+    assert all(0.0 <= m.coverage <= 1.0 for m in metrics.values()), seen
+    assert metrics["social_ari"].value >= 0.9 and metrics["social_ari"].coverage >= 0.9, seen
+    assert metrics["identity_f1"].value >= 0.85, seen  # 0.92 here, 0.86 held out: duplicates sharing no email
+    # or phone stay apart
+    assert metrics["identity_precision"].value >= 0.95, seen  # households and recycled phones are not merged
+    assert metrics["life_stage_f1"].value >= 0.5, seen  # 0.63 over the 6 consenting expecting parents
+    assert metrics["b2b_spearman"].value >= 0.75, seen  # 0.94 here, 0.83 held out
+    assert metrics["propensity_auc"].value >= 0.7, seen  # 0.77 held out
 
 
 def test_every_tag_has_weight_confidence_time_source_and_evidence(tagged: Database) -> None:
@@ -81,23 +85,26 @@ def test_sensitive_tags_only_with_granted_consent(tagged: Database) -> None:
 
 
 def test_incremental_refresh_adds_new_interest_and_leaves_others_alone(tagged: Database) -> None:
+    # a customer whose consents allow profiling (interest tags need it); the dataset decides who that is
+    cid = tagged.read(q("MATCH (c:Customer) WHERE 'profiling' IN c.allowedUses AND c.customerId <> 'c0000005' "
+                        "RETURN c.customerId AS id ORDER BY id LIMIT 1"))[0]["id"]
     before = tagged.read(q("MATCH (c:Customer {customerId: 'c0000005'})-[h:HAS_TAG]->() "
                            "RETURN max(h.computedAt) AS t"))[0]["t"]
     target = tagged.read(q("""
         MATCH (leaf:Category) WHERE NOT ()-[:SUBCATEGORY_OF]->(leaf)
-          AND NOT EXISTS { (:Customer {customerId: 'c0000001'})-[:HAS_TAG]->(:Tag {name: 'interest:' + leaf.name}) }
+          AND NOT EXISTS { (:Customer {customerId: $id})-[:HAS_TAG]->(:Tag {name: 'interest:' + leaf.name}) }
         MATCH (p:Product)-[:IN_CATEGORY]->(leaf)
-        RETURN p.sku AS sku LIMIT 1"""))[0]["sku"]
+        RETURN p.sku AS sku LIMIT 1"""), id=cid)[0]["sku"]
     tagged.write(q("""
-        MATCH (c:Customer {customerId: 'c0000001'}), (p:Product {sku: $sku})
+        MATCH (c:Customer {customerId: $id}), (p:Product {sku: $sku})
         UNWIND range(1, 4) AS i
         CREATE (c)-[:ADDED_TO_CART {eventId: 'new-' + toString(i), at: datetime('2026-10-30T10:00:00Z')}]->(p)"""),
-                   sku=target)
-    result = refresh(tagged, customers=["c0000001"], as_of="2026-10-31T23:00:00Z")
+                   sku=target, id=cid)
+    result = refresh(tagged, customers=[cid], as_of="2026-10-31T23:00:00Z")
     assert {s.name for s in result.stages} >= {"interest", "activity_30d"}
     leaf = tagged.read(q("MATCH (:Product {sku: $sku})-[:IN_CATEGORY]->(l)-[:SUBCATEGORY_OF*]->(t) "
                          "WHERE NOT (t)-[:SUBCATEGORY_OF]->() RETURN t.name + ' > ' + l.name AS n"), sku=target)[0]["n"]
-    info = explain(tagged, "c0000001", f"interest:{leaf}")
+    info = explain(tagged, cid, f"interest:{leaf}")
     assert "ADDED_TO_CART x4" in info["evidence"]
     after = tagged.read(q("MATCH (c:Customer {customerId: 'c0000005'})-[h:HAS_TAG]->() "
                           "RETURN max(h.computedAt) AS t"))[0]["t"]
