@@ -196,8 +196,11 @@ async def _start_job(info: Info, kind: str, work: jobs.Work) -> t.JobStarted:
 
 
 async def job(info: Info, id: strawberry.ID) -> t.Job | None:
+    """A job, for the token that started it or an admin (an admin's segment job may describe a sensitive one)."""
     row = await run_in_threadpool(jobs.get_job, info.context.db, str(id))
-    return t.Job.of(row) if row else None
+    if row is None or not (info.context.can_read_sensitive or row["requestedBy"] == f"api:{info.context.token_name}"):
+        return None
+    return t.Job.of(row)
 
 
 async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEventsResult:

@@ -76,6 +76,8 @@ def test_segments_on_sensitive_tags_are_for_admins_only(gql: Gql) -> None:
     started = gql(define, Role.ADMIN, r=f'tag("{SENSITIVE}")')["data"]["defineSegment"]
     done = finished_job(gql, started["job"]["id"], Role.ADMIN)
     assert done["state"] == "succeeded" and done["result"]["size"] > 0
+    others = gql('query($id: ID!) { job(id: $id) { result } }', Role.MARKETER, id=started["job"]["id"])
+    assert others["data"]["job"] is None  # an admin's job is not a marketer's to read
     seg = '{ segment(name: "expecting") { size } }'
     assert gql(seg, Role.ADMIN)["data"]["segment"]["size"] == done["result"]["size"]
     for role in NON_ADMINS:
