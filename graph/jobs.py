@@ -89,10 +89,6 @@ class JobRunner:
         except CkgError:
             log.exception("could not record the failure of job %s", job_id)
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until every submitted job has finished (tests, shutdown)."""
-        self._pool.submit(lambda: None).result(timeout)
-
     def close(self) -> None:
         """Stop taking jobs; those still queued or running are marked failed in the graph."""
         self._pool.shutdown(wait=False, cancel_futures=True)

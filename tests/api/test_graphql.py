@@ -10,7 +10,9 @@ from starlette.testclient import TestClient
 from ckg.gql import resolvers
 from ckg.gql.app import create_app
 from ckg.gql.schema import schema
+from ckg.graph import locks
 from ckg.graph.auth import Role
+from ckg.graph.db import Database
 from ckg.graph.settings import Settings
 from tests.api.conftest import Gql, finished_job
 
@@ -127,6 +129,18 @@ def test_segment_rule_language(gql: Gql) -> None:
     assert seg["data"]["segment"]["members"]["totalCount"] == size
     assert gql('mutation { defineSegment(name: "y", rule: "tag(\\"a\\")") { __typename } }',
                Role.ANALYST)["errors"][0]["message"].startswith("This needs")
+
+
+def test_a_full_refresh_is_a_job_and_runs_once_at_a_time(gql: Gql, session_db: Database) -> None:
+    m = "mutation { refreshTags { __typename ... on JobStarted { job { id } } ... on BusyError { message } } }"
+    with locks.hold(session_db, locks.FULL_REFRESH, "ckg-tags-refresh-elsewhere"):
+        busy = gql(m)["data"]["refreshTags"]
+    assert busy["__typename"] == "BusyError" and "already running" in busy["message"]
+    started = gql(m)["data"]["refreshTags"]
+    assert started["__typename"] == "JobStarted"
+    done = finished_job(gql, started["job"]["id"], timeout=600)
+    assert done["state"] == "succeeded" and done["result"]["families"] >= 30, done
+    assert not locks.is_held(session_db, locks.FULL_REFRESH)
 
 
 def test_record_events_refreshes_the_portrait(gql: Gql) -> None:
