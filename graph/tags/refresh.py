@@ -164,7 +164,7 @@ class Refresher:
             extra["threshold"] = threshold if threshold is not None else math.inf
         if f.name == "life_stage":
             mapping = load_category_map(self.db.settings.category_map)
-            if not mapping.has_life_stage and "life_stage" not in self.result.warnings:
+            if not mapping.has_life_stage:  # read once per refresh: one warning
                 self.result.warnings.append("life_stage: no category map (CKG_CATEGORY_MAP), so no life-stage tags")
             extra.update(expecting=mapping.expecting, newborn=mapping.newborn)
         return extra
