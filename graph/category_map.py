@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ckg.graph.errors import ConfigError
@@ -37,6 +38,17 @@ def load_category_map(path: Path | None) -> CategoryMap:
     """Read and check the map; an absent path gives an empty map, a broken file a :class:`ConfigError`."""
     if path is None:
         return CategoryMap()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"CKG_CATEGORY_MAP: cannot read {path}: {exc.strerror}") from None
+    return _parsed(path, stamp)
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, stamp: int) -> CategoryMap:
+    """The map as of the file's modification time ``stamp``: every incremental refresh (each
+    ``recordEvents``) asks for it, and the file is read again only when it changes."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,14 @@ def test_the_generator_writes_its_catalogue_map_next_to_the_data(tmp_path: Path)
     mapping = load_category_map(tmp_path / "d" / CATEGORY_MAP_FILE)
     categories = (tmp_path / "d" / "categories.csv").read_text(encoding="utf-8")
     assert mapping.has_life_stage and all(name in categories for name in mapping.expecting + mapping.newborn)
+
+
+def test_an_edited_map_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    path.write_text(category_map_toml(["Old"], []), encoding="utf-8")
+    assert load_category_map(path).expecting == ["Old"]
+    assert load_category_map(path) is load_category_map(path)  # unchanged: parsed once
+    path.write_text(category_map_toml(["New"], []), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert load_category_map(path).expecting == ["New"]
