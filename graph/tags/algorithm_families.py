@@ -9,7 +9,7 @@ refresh (:mod:`ckg.graph.tags.refresh`) decides when to run them and writes the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ckg.graph.algorithms import b2b_potential, bgnbd, copurchase, identity, similarity, social
@@ -23,11 +23,15 @@ TagRow = dict[str, Any]
 
 @dataclass(frozen=True)
 class AlgorithmRun:
-    """What every algorithm family needs: the database, the chosen engine and the refresh's "now"."""
+    """What every algorithm family needs: the database, the chosen engine and the refresh's "now".
+
+    ``warnings`` is the refresh's list: a family whose inputs are absent says so there.
+    """
 
     db: Database
     engine: Engine
     now: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def louvain_social(run: AlgorithmRun) -> list[TagRow]:

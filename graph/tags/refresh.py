@@ -122,7 +122,7 @@ class Refresher:
             self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
         if SIMILARITY in wanted:
             started = time.perf_counter()
-            n = similar_customers(AlgorithmRun(self.db, self.engine, self.now))
+            n = similar_customers(AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
             self.result.stages.append(Stage(SIMILARITY, time.perf_counter() - started, n))
         return self.result
 
@@ -151,7 +151,7 @@ class Refresher:
     def _family(self, f: TagFamily) -> int:
         if f.query_name:
             return self._cypher_family(f)
-        rows = ALGORITHM_FAMILIES[f.algorithm or ""](AlgorithmRun(self.db, self.engine, self.now))
+        rows = ALGORITHM_FAMILIES[f.algorithm or ""](AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
         return self._replace_all(f, rows)
 
     # ------------------------------------------------------------------ Cypher families
