@@ -3,6 +3,12 @@
 One :class:`Database` (one driver) per process. Reads and writes go through managed
 transactions (``execute_read``/``execute_write``) so the driver retries transient failures.
 Driver errors are translated into :mod:`graph.errors` with a message fit for a user.
+
+The same code runs on one server (``bolt://``) and on a cluster or Aura (``neo4j://``), where a
+read transaction may go to a secondary and a write transaction goes to the leader (see
+docs/scaling.md). So :meth:`Database.read` refuses a statement that writes
+(:mod:`graph.statement_access`), and every session of the process shares one bookmark manager:
+a read that follows a write in this process sees it, whichever member answers.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from ckg.graph.errors import AuthenticationFailed, DatabaseUnavailable, QueryFailed
+from ckg.graph.errors import AuthenticationFailed, DatabaseUnavailable, QueryFailed, WriteInReadTransaction
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
+from ckg.graph.statement_access import writes_to_store
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -41,6 +48,15 @@ class TxRunner:
 
     def run(self, query: Query, **params: Any) -> list[Row]:
         return [r.data() for r in self._tx.run(query.text, params)]
+
+    def run_counted(self, query: Query, **params: Any) -> tuple[list[Row], dict[str, int]]:
+        """Run a query; its rows and its summary counters (what it created, deleted and set)."""
+        result = self._tx.run(query.text, params)
+        rows = [r.data() for r in result]
+        c = result.consume().counters
+        return rows, {"nodes_created": c.nodes_created, "nodes_deleted": c.nodes_deleted,
+                      "relationships_created": c.relationships_created,
+                      "relationships_deleted": c.relationships_deleted, "properties_set": c.properties_set}
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,8 @@ class Database:
             max_transaction_retry_time=15.0,
             notifications_min_severity="OFF",
         )
+        # Causal consistency across this process's sessions (a no-op cost on one server).
+        self._bookmarks = GraphDatabase.bookmark_manager()
         self._lock = threading.Lock()
         #: Number of transactions sent; tests use it to count round trips.
         self.round_trips = 0
@@ -124,7 +142,14 @@ class Database:
             self._driver.verify_connectivity()
 
     def read(self, query: Query, **params: Any) -> list[Row]:
-        """Run one read query in a managed transaction and return its rows as dicts."""
+        """Run one read query in a managed read transaction and return its rows as dicts.
+
+        Raises :class:`WriteInReadTransaction` (before sending anything) when ``query`` writes.
+        """
+        if writes_to_store(query):
+            raise WriteInReadTransaction(
+                f"cypher/{query.name}.cypher writes to the graph; run it through Database.write "
+                "(a read transaction goes to a read-only member on a cluster)")
 
         def work(tx: ManagedTransaction) -> list[Row]:
             return [r.data() for r in tx.run(query.text, params)]
@@ -200,7 +225,7 @@ class Database:
         return bool(self.read(queries.admin.list_version_functions, names=["gds.version"]))
 
     def _session(self) -> neo4j.Session:
-        return self._driver.session(database=self.settings.neo4j_database)
+        return self._driver.session(database=self.settings.neo4j_database, bookmark_manager=self._bookmarks)
 
 
 def open_database(settings: Settings) -> Database:

@@ -47,6 +47,12 @@ class QueryFailed(CkgError):
     code = "QUERY_FAILED"
 
 
+class WriteInReadTransaction(QueryFailed):
+    """A statement that writes was sent through a read transaction (a defect: a cluster refuses it)."""
+
+    code = "WRITE_IN_READ_TRANSACTION"
+
+
 class LocalServerError(CkgError):
     """The local Neo4j server cannot be assembled, started or stopped."""
 
