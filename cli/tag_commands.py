@@ -12,6 +12,7 @@ from rich.table import Table
 from ckg.cli.output import console, err_console, friendly_errors
 from ckg.graph.db import open_database
 from ckg.graph.settings import get_settings
+from ckg.graph.tag_history import tag_history, tags_as_of
 from ckg.graph.tags.catalogue import FAMILIES
 from ckg.graph.tags.docs import catalogue_markdown
 from ckg.graph.tags.explain import explain as explain_tag
@@ -20,7 +21,7 @@ from ckg.graph.tags.refresh import refresh
 from ckg.loaders.evaluation import COVERAGE_TARGET, evaluate
 from ckg.loaders.evaluation import as_json as metrics_json
 
-app = typer.Typer(help="The tag catalogue: list, refresh, explain.", no_args_is_help=True)
+app = typer.Typer(help="The tag catalogue: list, refresh, explain, history.", no_args_is_help=True)
 
 
 class StageProgress:
@@ -110,6 +111,10 @@ def refresh_(
     console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    w = result.tag_writes
+    console.print(f"tag writes: {w['relationships_created']} relationships created, "
+                  f"{w['relationships_deleted']} deleted, {w['properties_set']} properties set; "
+                  f"{result.history_pruned} history versions pruned", highlight=False)
     console.print(f"total {result.seconds:.1f}s")
 
 
@@ -127,6 +132,36 @@ def explain(subject: str = typer.Argument(..., help="Customer (or enterprise) id
     console.print(f"  weight rule: {info['weightRule']}", highlight=False)
     for line in info["evidence"] or []:
         console.print(f"  - {line}", highlight=False, markup=False)
+
+
+@app.command()
+@friendly_errors
+def history(customer: str = typer.Argument(..., help="Customer id."),
+            tag: str = typer.Argument(None, help="One tag, e.g. 'interest:...' (default: all tags)."),
+            first: int = typer.Option(50, help="How many versions (newest first)."),
+            after: str = typer.Option(None, help="Continue after this cursor (printed under a full page)."),
+            as_of: str = typer.Option(None, "--as-of", help="Instead: the tags as they stood at this time "
+                                      "(ISO-8601).")) -> None:
+    """A customer's tag versions, newest first: current ones and ended ones (HAD_TAG), with why they ended."""
+    with open_database(get_settings()) as db:
+        if as_of is not None:
+            versions = tags_as_of(db, customer, as_of)
+            title, next_cursor = f"tags of {customer} as of {as_of}", None
+        else:
+            page = tag_history(db, customer, tag, first=first, after=after)
+            versions = page.versions
+            title, next_cursor = f"tag history of {customer}", page.end_cursor if page.has_next else None
+    table = Table(title=title, show_edge=False)
+    for col in ("tag", "weight", "from", "to", "why"):
+        table.add_column(col, justify="right" if col == "weight" else "left")
+    for v in versions:
+        table.add_row(v.tag, f"{v.weight:.3f}" if v.weight is not None else "-", v.valid_from or "-",
+                      v.valid_to or "current", v.reason or "")
+    console.print(table)
+    if not versions:
+        console.print("no tag versions" + (f" of {tag}" if tag else ""))
+    if next_cursor:
+        console.print(f"more: --after {next_cursor}", highlight=False)
 
 
 def register_eval(root: typer.Typer) -> None:

@@ -1,8 +1,9 @@
 """Data-subject rights: export everything held about a customer, and erase them completely.
 
 Erasure removes the customer and everything that is theirs alone (orders and their lines,
-reviews, shares, consents, devices no one else uses, behaviour events, tags, memberships,
-similarity and identity links, and their Contact records), scrubs their id, email and phone from
+reviews, shares, consents, devices no one else uses, behaviour events, tags and their history
+(``HAD_TAG``), memberships, similarity and identity links, and their Contact records), scrubs
+their id, email and phone from
 what others' tags say about them, recomputes what was derived from them (the size and profile of
 their communities, the identity groups of their linked records, the tags of their social
 neighbours) and adds them to the suppression list, so a later load skips their rows. Linked

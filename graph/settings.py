@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     privacy_key: SecretStr | None = None
     #: A shop's category mapping for catalogue-dependent signals (life stage), TOML (graph.category_map).
     category_map: Path | None = None
+    #: How long ended tag versions (HAD_TAG) are kept, in days before the refresh's "as of";
+    #: a full refresh prunes older ones (graph.tag_history).
+    tag_history_days: int = Field(default=365, ge=0)
     production: bool = False
     introspection: bool = True
     connection_timeout: float = Field(default=5.0, gt=0)

@@ -15,8 +15,11 @@ CALL (c) {
 WITH c, [x IN latest WHERE x[0] = 'profiling' | x[1]][0] AS profiling,
      [x IN latest WHERE x[0] = 'sensitive_inference' | x[1]][0] AS sensitive,
      [x IN latest WHERE x[0] = 'marketing' | x[1]][0] AS marketing
-SET c.allowedUses = ['registered']
+WITH c, ['registered']
   + CASE WHEN coalesce(profiling, true) THEN ['profiling'] ELSE [] END
   + CASE WHEN coalesce(profiling, true) AND coalesce(sensitive, false) THEN ['sensitive_inference'] ELSE [] END
-  + CASE WHEN coalesce(marketing, true) THEN ['marketing'] ELSE [] END
+  + CASE WHEN coalesce(marketing, true) THEN ['marketing'] ELSE [] END AS uses
+// an unchanged customer is not written
+WHERE c.allowedUses IS NULL OR c.allowedUses <> uses
+SET c.allowedUses = uses
 RETURN count(c) AS customers

@@ -1,11 +1,15 @@
 // Everything held about one customer (right of access): properties, tags with their basis and
-// evidence, orders, reviews, events; consents and audit entries are added by graph.privacy.
+// evidence, their ended versions (tag history), orders, reviews, events; consents and audit
+// entries are added by graph.privacy.
 MATCH (c:Customer {customerId: $id})
 RETURN c {.*, registeredAt: toString(c.registeredAt)} AS customer,
        [(c)-[h:HAS_TAG]->(t:Tag) | {tag: t.name, dimension: t.dimension, basis: coalesce(t.basis, 'profiling'),
                                     sensitive: coalesce(t.sensitive, false), weight: h.weight,
                                     confidence: h.confidence, computedAt: toString(h.computedAt),
                                     source: h.source, evidence: h.evidence}] AS tags,
+       [(c)-[h:HAD_TAG]->(t:Tag) | {tag: t.name, weight: h.weight, confidence: h.confidence, source: h.source,
+                                    validFrom: toString(h.validFrom), validTo: toString(h.validTo),
+                                    reason: h.reason}] AS tagHistory,
        [(c)-[:PLACED]->(o:Order) | {orderId: o.orderId, placedAt: toString(o.placedAt), totalUsd: o.totalUsd}] AS orders,
        [(c)-[:WROTE]->(r:Review) | {reviewId: r.reviewId, rating: r.rating, text: r.text}] AS reviews,
        [(c)-[:MEMBER_OF]->(k:Community) | k.communityId] AS communities,

@@ -32,7 +32,10 @@ class TagFamily:
     name: str
     dimension: str
     description: str
-    derivation: str  # "cypher:<file under cypher/tags>" or "algorithm:<name>"
+    #: "cypher:<file under cypher/tags>" or "algorithm:<name>". Families that read the same
+    #: neighbourhood share one file, a fused pass with one branch per family (derive_customer_attributes,
+    #: derive_order_habits, derive_event_rhythm); the refresh runs each file once per chunk.
+    derivation: str
     inputs: tuple[str, ...]
     weight_rule: str
     applies_to: Literal["Customer", "Enterprise"] = "Customer"
@@ -68,33 +71,33 @@ DECAY = "recency decay: each event counts 0.5^(age/90 days)"
 
 FAMILIES: tuple[TagFamily, ...] = (
     # --- B2C basic attributes
-    TagFamily("age_band", "basic", "Age band from the birth year.", "cypher:derive_age_band",
+    TagFamily("age_band", "basic", "Age band from the birth year.", "cypher:derive_customer_attributes",
               ("Customer.birthYear",), "1.0 (a stated fact)", expands_over="age bands", basis="registered"),
     TagFamily("registered_gender", "basic", "Gender as registered by the customer.",
-              "cypher:derive_registered_gender", ("Customer.gender",), "1.0", expands_over="F, M, U",
+              "cypher:derive_customer_attributes", ("Customer.gender",), "1.0", expands_over="F, M, U",
               basis="registered"),
     TagFamily("shopping_gender", "basic",
               "Gender orientation of what the customer buys (gender-targeted products), which may "
               "differ from the registered gender.", "cypher:derive_shopping_gender",
               ("Order", "Product.genderTarget"), "share of gender-targeted items bought for that gender",
               expands_over="F, M"),
-    TagFamily("device", "basic", "Main device used to register and shop.", "cypher:derive_device",
+    TagFamily("device", "basic", "Main device used to register and shop.", "cypher:derive_customer_attributes",
               ("Customer.device",), "1.0", expands_over="device types", basis="registered"),
     TagFamily("acquisition_channel", "basic", "Channel that brought the customer.",
-              "cypher:derive_acquisition_channel", ("ACQUIRED_VIA",), "1.0", expands_over="channels",
+              "cypher:derive_customer_attributes", ("ACQUIRED_VIA",), "1.0", expands_over="channels",
               basis="registered"),
-    TagFamily("market", "basic", "Country the customer buys from.", "cypher:derive_market",
+    TagFamily("market", "basic", "Country the customer buys from.", "cypher:derive_customer_attributes",
               ("Customer.country",), "1.0", expands_over="countries", basis="registered"),
-    TagFamily("language", "basic", "Preferred language.", "cypher:derive_language",
+    TagFamily("language", "basic", "Preferred language.", "cypher:derive_customer_attributes",
               ("Customer.language",), "1.0", expands_over="languages", basis="registered"),
-    TagFamily("occupation", "basic", "Stated occupation.", "cypher:derive_occupation",
+    TagFamily("occupation", "basic", "Stated occupation.", "cypher:derive_customer_attributes",
               ("Customer.occupation",), "1.0", expands_over="occupations", basis="registered"),
     # --- website behaviour
     TagFamily("active_hours", "behaviour", "The time of day (UTC) when the customer is most active.",
-              "cypher:derive_active_hours", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
+              "cypher:derive_event_rhythm", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
               "share of events in that band", expands_over="night, morning, afternoon, evening"),
     TagFamily("activity_30d", "behaviour", "Activity level over the last 30 days of behaviour events.",
-              "cypher:derive_activity_30d", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
+              "cypher:derive_event_rhythm", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
               "events in 30 days / 20, capped at 1", expands_over="high, medium, low, dormant"),
     TagFamily("search_interest", "behaviour", "What the customer searches for.",
               "cypher:derive_search_interest", ("SEARCHED",), DECAY + ", saturating s/(s+1)",
@@ -122,19 +125,19 @@ FAMILIES: tuple[TagFamily, ...] = (
               "cypher:derive_price_sensitivity", ("CONTAINS.unitPrice", "Product.price"),
               "distance of the mean price ratio from 1", expands_over="high, medium, low"),
     TagFamily("marketing_sensitivity", "transaction", "Share of orders placed with a promotion.",
-              "cypher:derive_marketing_sensitivity", ("Order.promo",), "promo share",
+              "cypher:derive_order_habits", ("Order.promo",), "promo share",
               expands_over="high, medium, low"),
     TagFamily("rfm_segment", "transaction",
               "RFM stratification: recency, frequency and monetary quintiles named as segments.",
               "cypher:derive_rfm_segment", ("Order",), "mean of the three quintile scores / 5",
               refresh="full", expands_over="champions, loyal, potential, new, at_risk, hibernating, lost"),
     TagFamily("purchasing_power", "transaction", "Yearly spend band in USD.",
-              "cypher:derive_purchasing_power", ("Order.totalUsd",), "1.0",
+              "cypher:derive_order_habits", ("Order.totalUsd",), "1.0",
               expands_over="low, medium, high, premium"),
     TagFamily("high_value", "transaction", "Top 5% of customers by 12-month spend.",
               "cypher:derive_high_value", ("Order.totalUsd",), "spend percentile", refresh="full"),
     TagFamily("repurchase_cycle", "transaction", "Typical days between purchases.",
-              "cypher:derive_repurchase_cycle", ("Order.placedAt",), "1 / (1 + cv of the gaps)",
+              "cypher:derive_order_habits", ("Order.placedAt",), "1 / (1 + cv of the gaps)",
               expands_over="weekly, monthly, quarterly, yearly"),
     TagFamily("likely_to_buy_soon", "transaction",
               "BG/NBD model: probability alive and expected purchases in the next 90 days.",

@@ -1,16 +1,22 @@
 """Refresh tags: every family of the catalogue, for all customers or incrementally for a few.
 
-A Cypher family is derived chunk by chunk (5,000 ids): in one write transaction the chunk's old
-tags of that family are removed, the derivation query computes the new ones, and they are
-written with weight, confidence, computedAt, source and evidence. Algorithm families run their
-algorithm once over the whole graph (GDS or networkx, :mod:`ckg.graph.tags.algorithm_families`),
-then their tag rows are written through the same path.
+A refresh writes only what changed. Each derivation *pass* (one Cypher file: one family, or
+several fused families that read the same neighbourhood) runs chunk by chunk (5,000 ids); in
+one write transaction per chunk it derives the tags and :func:`write_tags` compares them with
+the current ones: new tags are created, tags no longer derived end (they become ``HAD_TAG``
+history), a weight that moved more than :data:`WEIGHT_STEP` from the weight its version began
+with starts a new version (the old one becomes history), other differences are updated in place,
+and an unchanged tag is not written at all. Algorithm families run their algorithm once over the
+whole graph (GDS or networkx, :mod:`ckg.graph.tags.algorithm_families`); their tag rows go
+through the same writer. A full refresh ends by pruning history older than
+``CKG_TAG_HISTORY_DAYS`` (:mod:`ckg.graph.tag_history` reads it).
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,12 +29,18 @@ from ckg.graph.consent import DEFAULT_USES, apply_consents
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
 from ckg.graph.progress import NoProgress, Progress
-from ckg.graph.queries import Query, queries
+from ckg.graph.queries import queries
 from ckg.graph.tags.algorithm_families import ALGORITHM_FAMILIES, CHUNK, AlgorithmRun, TagRow, similar_customers
 from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
 HALF_LIFE_DAYS = 90.0
+#: A held tag whose weight moves more than this from the weight its version began with ends that
+#: version (kept as ``HAD_TAG`` history, reason ``weight_changed``) and starts a new one; smaller
+#: moves update the current version in place (docs/model.md, Tag history).
+WEIGHT_STEP = 0.1
+#: The summary counters a refresh adds up over the statements that write tags.
+WRITE_COUNTERS = ("relationships_created", "relationships_deleted", "properties_set", "nodes_created")
 
 
 @dataclass
@@ -44,10 +56,35 @@ class RefreshResult:
     engine: Engine
     stages: list[Stage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Summary counters of the tag writes (HAS_TAG and HAD_TAG), ``WRITE_COUNTERS``: all 0 when
+    #: nothing changed since the previous refresh.
+    tag_writes: Counter[str] = field(default_factory=Counter)
+    history_pruned: int = 0
 
     @property
     def seconds(self) -> float:
         return sum(s.seconds for s in self.stages)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One derivation query and the families it yields: one, or several fused into one pass."""
+
+    query_name: str
+    families: tuple[TagFamily, ...]
+
+    @property
+    def name(self) -> str:
+        return "+".join(f.name for f in self.families)
+
+
+def cypher_passes(families: Iterable[TagFamily]) -> list[Pass]:
+    """The Cypher families grouped by derivation file, in catalogue order."""
+    grouped: dict[str, list[TagFamily]] = {}
+    for f in families:
+        if f.query_name:
+            grouped.setdefault(f.query_name, []).append(f)
+    return [Pass(q, tuple(fs)) for q, fs in grouped.items()]
 
 
 def data_end(db: Database) -> str:
@@ -67,16 +104,43 @@ def _ids(db: Database, entity: str) -> Iterator[list[str]]:
         after = page[-1]
 
 
-def _clear_write(f: TagFamily) -> tuple[Query, Query]:
-    """The statements that clear a family's tags from subjects and write new ones."""
-    if f.applies_to == "Customer":
-        return queries.tags.clear_customer_family, queries.tags.write_customer_tags
-    return queries.tags.clear_enterprise_family, queries.tags.write_enterprise_tags
+def _meta(families: Iterable[TagFamily], sources: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """What the writer needs per family: the Tag node's properties and the source of its tags."""
+    return {f.name: {"dimension": f.dimension, "description": f.description, "sensitive": f.sensitive,
+                     "basis": f.basis, "source": sources[f.name]} for f in families}
 
 
-def _tag_params(f: TagFamily, now: str, source: str) -> dict[str, Any]:
+def write_tags(tx: TxRunner, families: Sequence[TagFamily], ids: Sequence[str], rows: Sequence[TagRow],
+               now: str, sources: dict[str, str]) -> Counter[str]:
+    """Make ``families``' tags on ``ids`` what ``rows`` say, writing only the differences.
+
+    ``rows`` are derived tag rows (``id``, ``tag``, ``weight``, ``confidence``, ``evidence``) of
+    these families for these subjects; ``sources`` names each family's source. Returns the
+    statements' summary counters.
+    """
+    if not families or not ids:
+        return Counter()
+    customers = families[0].applies_to == "Customer"
+    end = queries.tags.end_customer_tags if customers else queries.tags.end_enterprise_tags
+    write = queries.tags.write_customer_tags if customers else queries.tags.write_enterprise_tags
+    derived: dict[str, list[str]] = {}
+    tagged = []
+    for r in rows:
+        derived.setdefault(r["id"], []).append(r["tag"])
+        tagged.append({**r, "family": r["tag"].split(":", 1)[0]})
+    total: Counter[str] = Counter()
+    _, counters = tx.run_counted(end, ids=list(ids), families=[f.name for f in families], derived=derived, now=now)
+    total.update({k: counters[k] for k in WRITE_COUNTERS})
+    if tagged:
+        _, counters = tx.run_counted(write, rows=tagged, meta=_meta(families, sources), now=now, step=WEIGHT_STEP,
+                                     defaultUses=DEFAULT_USES)
+        total.update({k: counters[k] for k in WRITE_COUNTERS})
+    return total
+
+
+def _sync_params(f: TagFamily) -> dict[str, Any]:
     return {"family": f.name, "dimension": f.dimension, "description": f.description,
-            "sensitive": f.sensitive, "basis": f.basis, "defaultUses": DEFAULT_USES, "now": now, "source": source}
+            "sensitive": f.sensitive, "basis": f.basis}
 
 
 class Refresher:
@@ -109,52 +173,59 @@ class Refresher:
                 family(name)
             except KeyError:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
+        chosen = [f for f in FAMILIES if f.name in wanted]
         if customers is not None:
-            return self._incremental([f for f in FAMILIES if f.name in wanted], list(customers))
+            return self._incremental(chosen, list(customers))
         for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
             self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
-        for f in FAMILIES:
-            if f.name not in wanted:
-                continue
+        for f in chosen:
+            self.db.write(queries.tags.sync_tag_family, **_sync_params(f))
+        for p in cypher_passes(chosen):
             started = time.perf_counter()
-            self.db.write(queries.tags.sync_tag_family, **_tag_params(f, self.now, ""))
-            rows = self._family(f)
-            self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
+            rows = self._cypher_pass(p)
+            self.result.stages.append(Stage(p.name, time.perf_counter() - started, rows))
+        for f in chosen:
+            if f.algorithm:
+                started = time.perf_counter()
+                rows = self._algorithm_family(f)
+                self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
         if SIMILARITY in wanted:
             started = time.perf_counter()
             n = similar_customers(AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
             self.result.stages.append(Stage(SIMILARITY, time.perf_counter() - started, n))
+        started = time.perf_counter()
+        pruned = self.db.run_autocommit(queries.tags.prune_tag_history, now=self.now,
+                                        days=self.db.settings.tag_history_days)
+        self.result.history_pruned = int(pruned[0]["pruned"]) if pruned else 0
+        self.result.stages.append(Stage("tag_history_retention", time.perf_counter() - started,
+                                        self.result.history_pruned))
         return self.result
 
     def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:
-        """A few customers after new events: every incremental Cypher family in one transaction.
+        """A few customers after new events: every incremental Cypher pass, then one write, in one transaction.
 
         Population-level families (RFM quintiles, communities, propensity) wait for a full refresh.
         """
         chosen = [f for f in families if f.applies_to == "Customer" and f.refresh == "incremental" and f.query_name]
-        prepared = [(f, queries.get(f.query_name or ""),
-                     {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)})
-                    for f in chosen]
+        prepared = [(p, queries.get(p.query_name), self._pass_params(p)) for p in cypher_passes(chosen)]
+        sources = {f.name: f"cypher:{f.query_name}" for f in chosen}
 
-        def work(tx: TxRunner) -> list[Stage]:
-            stages = []
+        def work(tx: TxRunner) -> tuple[list[Stage], Counter[str]]:
+            stages, rows = [], []
             apply_consents(tx, ids)  # also drops algorithm tags a withdrawal no longer allows
-            for f, derive, params in prepared:
+            for p, derive, params in prepared:
                 started = time.perf_counter()
-                written = self._derive_chunk(tx, f, derive, params, ids)
-                stages.append(Stage(f.name, time.perf_counter() - started, written))
-            return stages
+                derived = self._derive(tx, p, derive, params, ids)
+                rows.extend(derived)
+                stages.append(Stage(p.name, time.perf_counter() - started, len(derived)))
+            return stages, write_tags(tx, chosen, ids, rows, self.now, sources)
 
-        self.result.stages.extend(self.db.write_tx(work))
+        stages, writes = self.db.write_tx(work)
+        self.result.stages.extend(stages)
+        self.result.tag_writes.update(writes)
         return self.result
 
-    def _family(self, f: TagFamily) -> int:
-        if f.query_name:
-            return self._cypher_family(f)
-        rows = ALGORITHM_FAMILIES[f.algorithm or ""](AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
-        return self._replace_all(f, rows)
-
-    # ------------------------------------------------------------------ Cypher families
+    # ------------------------------------------------------------------ Cypher passes
     def _extra_params(self, f: TagFamily) -> dict[str, Any]:
         extra: dict[str, Any] = {"halfLifeDays": HALF_LIFE_DAYS}
         if f.name == "rfm_segment":
@@ -169,52 +240,58 @@ class Refresher:
             extra.update(expecting=mapping.expecting, newborn=mapping.newborn)
         return extra
 
-    def _derive_chunk(self, tx: TxRunner, f: TagFamily, derive: Query, params: dict[str, Any],
-                      ids: list[str]) -> int:
-        """Replace family ``f``'s tags on ``ids``: clear, derive, write, all in the caller's transaction."""
-        clear, write = _clear_write(f)
-        tx.run(clear, ids=ids, family=f.name)
+    def _pass_params(self, p: Pass) -> dict[str, Any]:
+        params: dict[str, Any] = {"now": self.now}
+        for f in p.families:
+            params.update(self._extra_params(f))
+        return params
+
+    @staticmethod
+    def _derive(tx: TxRunner, p: Pass, derive: Any, params: dict[str, Any], ids: list[str]) -> list[TagRow]:
+        """The pass's tag rows for ``ids``: only those of the families wanted (a fused pass yields more)."""
         rows = tx.run(derive, ids=ids, **params)
-        if rows:
-            tx.run(write, rows=rows, **params)
+        names = {f.name for f in p.families}
+        return [r for r in rows if r["tag"].split(":", 1)[0] in names]
+
+    def _cypher_pass(self, p: Pass) -> int:
+        """Every subject of the pass, chunk by chunk, one transaction per chunk (derive, then write the differences)."""
+        derive = queries.get(p.query_name)
+        params = self._pass_params(p)
+        sources = {f.name: f"cypher:{p.query_name}" for f in p.families}
+        derived = 0
+        self.progress.start(p.name, 0)
+        for n, ids in enumerate(_ids(self.db, p.families[0].applies_to), start=1):
+            def work(tx: TxRunner, ids: list[str] = ids) -> tuple[int, Counter[str]]:
+                rows = self._derive(tx, p, derive, params, ids)
+                return len(rows), write_tags(tx, p.families, ids, rows, self.now, sources)
+
+            count, writes = self.db.write_tx(work)
+            derived += count
+            self.result.tag_writes.update(writes)
+            self.progress.advance(p.name, n)
+        self.progress.end(p.name)
+        return derived
+
+    # ------------------------------------------------------------------ algorithm families
+    def _algorithm_family(self, f: TagFamily) -> int:
+        rows = ALGORITHM_FAMILIES[f.algorithm or ""](AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
+        sources = {f.name: f"algorithm:{f.algorithm}:{self.engine}"}
+        by_id: dict[str, list[TagRow]] = {}
+        for r in rows:
+            by_id.setdefault(r["id"], []).append(r)
+        for ids in _ids(self.db, f.applies_to):
+            chunk = [r for i in ids for r in by_id.get(i, [])]
+            self.result.tag_writes.update(self.db.write_tx(
+                lambda tx, ids=ids, chunk=chunk: write_tags(tx, [f], ids, chunk, self.now, sources)))  # type: ignore[misc]
         return len(rows)
 
-    def _cypher_family(self, f: TagFamily) -> int:
-        """Every subject of the family, chunk by chunk, one transaction per chunk."""
-        assert f.query_name is not None
-        derive = queries.get(f.query_name)
-        params = {**_tag_params(f, self.now, f"cypher:{f.query_name}"), **self._extra_params(f)}
-        written = 0
-        self.progress.start(f.name, 0)
-        for n, ids in enumerate(_ids(self.db, f.applies_to), start=1):
-            written += self.db.write_tx(
-                lambda tx, ids=ids: self._derive_chunk(tx, f, derive, params, ids))  # type: ignore[misc]
-            self.progress.advance(f.name, n)
-        self.progress.end(f.name)
-        return written
-
-    def _replace_all(self, f: TagFamily, rows: list[TagRow]) -> int:
-        """Algorithm families: clear the family everywhere, then write ``rows`` in chunks."""
-        clear, write = _clear_write(f)
-        params = _tag_params(f, self.now, f"algorithm:{f.algorithm}:{self.engine}")
-        for ids in _ids(self.db, f.applies_to):
-            self.db.write(clear, ids=ids, family=f.name)
-        return self.db.write_batches(write, rows, CHUNK, **params)
 
 def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: list[TagRow], now: str,
                         source: str) -> int:
-    """Replace one family's tags on ``ids`` with ``rows`` in one transaction (after an erasure)."""
+    """Make one family's tags on ``ids`` what ``rows`` say, in one transaction (after an erasure or unlink)."""
     f = family(family_name)
-    clear, write = _clear_write(f)
-    params = _tag_params(f, now, source)
-
-    def work(tx: TxRunner) -> int:
-        tx.run(clear, ids=ids, family=f.name)
-        if rows:
-            tx.run(write, rows=rows, **params)
-        return len(rows)
-
-    return db.write_tx(work)
+    db.write_tx(lambda tx: write_tags(tx, [f], ids, rows, now, {f.name: source}))
+    return len(rows)
 
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,

@@ -1,3 +1,0 @@
-UNWIND $ids AS id
-MATCH (:Enterprise {enterpriseId: id})-[h:HAS_TAG]->(:Tag {family: $family})
-DELETE h
