@@ -8,16 +8,18 @@ refresh (:mod:`ckg.graph.tags.refresh`) decides when to run them and writes the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckg.graph.algorithms import b2b_potential, bgnbd, copurchase, identity, similarity, social
+from ckg.graph.algorithms import b2b_potential, bgnbd, community_ids, copurchase, identity, similarity, social
 from ckg.graph.algorithms.engine import Engine
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
 CHUNK = 5000
+log = logging.getLogger("ckg.algorithms")
 TagRow = dict[str, Any]
 
 
@@ -33,34 +35,61 @@ class AlgorithmRun:
     now: str
     warnings: list[str] = field(default_factory=list)
 
+    def skip(self, family: str, reason: str) -> None:
+        """Report that ``family`` did not run because its input is absent or empty."""
+        self.warnings.append(f"{family}: skipped, {reason}")
+
 
 def louvain_social(run: AlgorithmRun) -> list[TagRow]:
-    found = social.communities(run.db, run.engine)
-    run.db.write(queries.algorithms.clear_communities, kind="social")
-    run.db.write_batches(queries.algorithms.write_communities,
-                          ({"id": cid, "community": c} for cid, c in found.items()), CHUNK,
-                          kind="social", algorithm=f"louvain:{run.engine}", now=run.now)
-    run.db.write(queries.algorithms.update_community_profiles, kind="social", ids=None)
-    sizes: dict[int, int] = {}
-    for c in found.values():
-        sizes[c] = sizes.get(c, 0) + 1
-    edges = social.social_graph(run.db).to_undirected() if found else None
+    """Social communities with lasting numbers; only memberships that changed are written.
+
+    A refresh over an unchanged graph finds the same partition, keeps every number and writes no
+    membership (:mod:`ckg.graph.algorithms.community_ids`).
+    """
+    kind = social.KIND
+    if not run.db.read(queries.algorithms.has_social_ties)[0]["ties"]:
+        run.skip("social_community", "the social graph is empty (no referral, no share that reached a customer)")
+        found = social.Communities({}, None, ())
+    else:
+        found = social.detect(run.db, run.engine)
+    previous = {r["id"]: int(r["community"]) for r in run.db.read(queries.algorithms.stream_community_members,
+                                                                     kind=kind) if r["community"] is not None}
+    seq = run.db.read(queries.algorithms.get_community_sequence, kind=kind)[0]
+    start = max(int(seq["next"]), int(seq["highest"]) + 1)
+    numbering = community_ids.renumber(found.members, previous, start)
+    moved = [{"id": cid, "community": n} for cid, n in sorted(numbering.members.items()) if previous.get(cid) != n]
+    left = sorted(set(previous) - set(numbering.members))
+    if left:
+        run.db.write_batches(queries.algorithms.remove_community_members, ({"id": i} for i in left), CHUNK,
+                             kind=kind)
+    if moved:
+        run.db.write_batches(queries.algorithms.write_community_members, moved, CHUNK, kind=kind,
+                             algorithm=f"louvain:{run.engine}", now=run.now)
+    if left or moved:
+        run.db.write(queries.algorithms.delete_empty_communities, kind=kind)
+    if numbering.next_number != int(seq["next"]):
+        run.db.write(queries.algorithms.set_community_sequence, kind=kind, next=numbering.next_number)
+    run.db.write(queries.algorithms.update_community_profiles, kind=kind, ids=None)
+    if found.chosen is not None:
+        log.info("social communities: Louvain level %d of %d (%d groups, %.1f%% of ties inside), %d kept "
+                 "their number, %d new, %d members moved", found.chosen.level, len(found.levels),
+                 found.chosen.groups, 100 * found.chosen.inside, numbering.kept, numbering.new, len(moved))
     tags = []
-    for cid, c in found.items():
-        size = sizes[c]
+    for r in run.db.read(queries.algorithms.stream_community_cohesion, kind=kind):
+        size = int(r["size"] or 0)
         if size < 3:
             continue  # a pair is not a community
         band = "large" if size >= 30 else "medium" if size >= 10 else "small"
-        inside = 1.0
-        if edges is not None and cid in edges:
-            ties = list(edges.neighbors(cid))
-            inside = sum(found.get(n) == c for n in ties) / max(len(ties), 1)
-        tags.append({"id": cid, "tag": f"social_community:{band}", "weight": inside, "confidence": 0.8,
-                     "evidence": [f"community social-{c} of {size} members",
+        inside = r["inside"] / r["ties"] if r["ties"] else 1.0
+        tags.append({"id": r["id"], "tag": f"social_community:{band}", "weight": inside, "confidence": 0.8,
+                     "evidence": [f"community {kind}-{r['community']} of {size} members",
                                   f"{inside:.0%} of ties inside it"]})
     return tags
 
 def pagerank_influence(run: AlgorithmRun) -> list[TagRow]:
+    if not run.db.read(queries.algorithms.has_social_ties)[0]["ties"]:
+        run.skip("influencer", "the social graph is empty (no referral, no share that reached a customer)")
+        return []
     scores = social.influence(run.db, run.engine)
     if not scores:
         return []

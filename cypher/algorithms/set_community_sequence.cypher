@@ -1,0 +1,2 @@
+MERGE (s:IdSequence {name: 'community:' + $kind})
+SET s.next = $next
