@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -16,13 +17,24 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from ckg.cli.db_commands import demo_instance
 from ckg.cli.output import console, err_console, friendly_errors
 from ckg.graph.db import open_database
 from ckg.graph.errors import InputError
-from ckg.graph.settings import get_settings
+from ckg.graph.settings import Settings, get_settings
+from ckg.loaders.bulk_import import ImportTimings, bulk_load, database_is_empty, interrupted, manages
 from ckg.loaders.generator import generate as generate_dataset
 from ckg.loaders.generator import parse_knobs
 from ckg.loaders.load import DEFAULT_BATCH, LoadReport, load_dataset, validate_dataset
+from ckg.server import launcher
+
+
+class LoadMode(StrEnum):
+    """How ``ckg load`` writes (``--mode``)."""
+
+    auto = "auto"
+    online = "online"
+    import_ = "import"
 
 
 class ProgressBars:
@@ -118,11 +130,18 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def load(
         directory: Path = typer.Argument(..., help="Dataset directory (see docs/data-format.md)."),
-        batch_size: int = typer.Option(DEFAULT_BATCH, help="Rows per write transaction."),
+        mode: LoadMode = typer.Option(
+            LoadMode.auto, "--mode", case_sensitive=False,
+            help="import: validate into CSVs, stop the local server, `neo4j-admin database import full`, "
+                 "restart, apply the schema (an empty local database only); online: idempotent MERGE "
+                 "batches, for increments and remote servers; auto: import when the target is the local "
+                 "server `ckg db start` runs and its database is empty (or a bulk import was interrupted), "
+                 "else online."),
+        batch_size: int = typer.Option(DEFAULT_BATCH, help="Rows per write transaction (online)."),
         max_rejects: int = typer.Option(None, help="Stop after this many rejected rows."),
         quarantine: Path = typer.Option(None, help="Where rejected rows go (default CKG_HOME/quarantine/DIR.jsonl)."),
     ) -> None:
-        """Load a dataset into Neo4j: idempotent MERGE batches; bad rows reported and quarantined.
+        """Load a dataset into Neo4j; bad rows are reported and quarantined, the same in every mode.
 
         Exit code 0 when every row loaded, 1 when any row or file was rejected.
         """
@@ -132,9 +151,36 @@ def register(app: typer.Typer) -> None:
         if quarantine is None:
             quarantine = settings.home.resolve() / "quarantine" / f"{directory.resolve().name}.jsonl"
         start = time.perf_counter()
-        with open_database(settings) as db, _progress() as progress:
-            report = load_dataset(db, directory, batch_size=batch_size, max_rejects=max_rejects,
-                                  quarantine=quarantine, progress=ProgressBars(progress))
-        print_report(report, "loaded", time.perf_counter() - start)
+        inst = demo_instance(settings)
+        if _bulk(settings, inst, mode):
+            timings = ImportTimings()
+            with _progress() as progress:
+                report = bulk_load(settings, inst, directory, timings=timings, max_rejects=max_rejects,
+                                   quarantine=quarantine, progress=ProgressBars(progress))
+            seconds = time.perf_counter() - start
+            print_report(report, "loaded", seconds)
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.steps.items())
+            console.print(f"Bulk import: {timings.entities} nodes and relationships "
+                          f"({timings.entities / max(seconds, 1e-9):,.0f}/s end to end); {steps}")
+        else:
+            with open_database(settings) as db, _progress() as progress:
+                report = load_dataset(db, directory, batch_size=batch_size, max_rejects=max_rejects,
+                                      quarantine=quarantine, progress=ProgressBars(progress))
+            print_report(report, "loaded", time.perf_counter() - start)
         if not report.ok:
             raise typer.Exit(1)
+
+
+def _bulk(settings: Settings, inst: launcher.Instance, mode: LoadMode) -> bool:
+    """Whether this load goes through the import tool (see ``ckg load --help``)."""
+    if mode is LoadMode.online:
+        return False
+    if not manages(settings, inst):
+        if mode is LoadMode.import_:
+            raise InputError("--mode import needs the local server that `ckg db start` runs (it stops it, "
+                             f"imports and starts it again); {settings.neo4j_uri} is not it. Use --mode online.")
+        return False
+    if mode is LoadMode.import_ or interrupted(inst):
+        return True
+    with open_database(settings) as db:
+        return database_is_empty(db)

@@ -125,6 +125,12 @@ class _Batch:
     items: list[tuple[int, Row, dict[str, Any]]]
 
 
+def _dangling(spec: FileSpec, line: int, field: str, value: Any) -> RowError:
+    target = next(ref.target for ref in spec.refs if ref.field == field)
+    return RowError(spec.name, line, field, shorten(value),
+                    f"refers to a missing entity: no {field} {value!r} in {target} or the graph")
+
+
 def _people_fields(spec: FileSpec) -> list[str]:
     """The columns of a file that name a customer: a row naming an erased one is suppressed."""
     own = [spec.key[0]] if spec.name == "customers.csv" else []
@@ -220,22 +226,8 @@ class Loader:
         reader: CsvReader | JsonLinesReader = CsvReader(path) if spec.is_csv else JsonLinesReader(path)
         self.progress.start(spec.name, path.stat().st_size)
         try:
-            if reader.header_error:
-                self._file_error(stats, reader.header_error)
+            if not self._header_ok(spec, reader, stats):
                 return
-            if reader.header is not None:
-                missing = [c for c in spec.required_columns if c not in reader.header]
-                if missing:
-                    self._file_error(stats, RowError(spec.name, 1, missing[0], "",
-                                                     f"missing required column(s): {', '.join(missing)}"))
-                    return
-                extra = [c for c in reader.header if c not in spec.known_columns]
-                if extra:
-                    self.report.warnings.append(f"{spec.name}: unknown column(s) ignored: {', '.join(extra)}")
-                dupes = [c for c, n in Counter(reader.header).items() if n > 1]
-                if dupes:
-                    self._file_error(stats, RowError(spec.name, 1, dupes[0], "", "column appears twice"))
-                    return
             seen = SeenKeys()
             items: list[tuple[int, Row, dict[str, Any]]] = []
             try:
@@ -257,6 +249,26 @@ class Loader:
         finally:
             reader.close()
             self.progress.end(spec.name)
+
+    def _header_ok(self, spec: FileSpec, reader: CsvReader | JsonLinesReader, stats: FileStats) -> bool:
+        """Check the header (CSV): a file missing a required column, or naming one twice, is rejected."""
+        if reader.header_error:
+            self._file_error(stats, reader.header_error)
+            return False
+        if reader.header is not None:
+            missing = [c for c in spec.required_columns if c not in reader.header]
+            if missing:
+                self._file_error(stats, RowError(spec.name, 1, missing[0], "",
+                                                 f"missing required column(s): {', '.join(missing)}"))
+                return False
+            extra = [c for c in reader.header if c not in spec.known_columns]
+            if extra:
+                self.report.warnings.append(f"{spec.name}: unknown column(s) ignored: {', '.join(extra)}")
+            dupes = [c for c, n in Counter(reader.header).items() if n > 1]
+            if dupes:
+                self._file_error(stats, RowError(spec.name, 1, dupes[0], "", "column appears twice"))
+                return False
+        return True
 
     def _submit(self, spec: FileSpec, items: list[tuple[int, Row, dict[str, Any]]], seen: SeenKeys,
                 work: queue.Queue[_Batch | None]) -> None:
@@ -313,28 +325,37 @@ class Loader:
             skipped = {line for line, row, _ in batch.items
                        if any(getattr(row, f) in erased for f in people)
                        or any(getattr(row, ref.field) in self._suppressed_ids.get(ref.target, ()) for ref in spec.refs)}
+            # A reference to the same file (a category's parent) may name a row of this batch: checked
+            # first, by its own query. Every other reference is resolved by the write statement itself,
+            # which writes the rows whose references resolve and returns the others.
             for ref in spec.refs:
+                if not ref.same_file:
+                    continue
                 ids = {v for _, row, _ in batch.items if (v := getattr(row, ref.field)) is not None}
-                if ref.same_file:
-                    ids -= {getattr(row, spec.key[0]) for _, row, _ in batch.items}
+                ids -= {getattr(row, spec.key[0]) for _, row, _ in batch.items}
                 if not ids:
                     continue
                 missing = {r["id"] for r in tx.run(queries.get(ref.check), ids=sorted(ids))}
                 for line, row, _ in batch.items:
                     value = getattr(row, ref.field)
                     if value in missing and line not in rejected and line not in skipped:
-                        rejected[line] = RowError(
-                            spec.name, line, ref.field, shorten(value),
-                            f"refers to a missing entity: no {ref.field} {value!r} in {ref.target} or the graph")
-            good = [row for line, row, _ in batch.items if line not in rejected and line not in skipped]
+                        rejected[line] = _dangling(spec, line, ref.field, value)
+            rows = {line: row for line, row, _ in batch.items if line not in rejected and line not in skipped}
+            params = [{**row.params(), "line": line} for line, row in rows.items()]
+            unresolved: list[Any] = []
             if spec.name.endswith(".jsonl"):
                 by_type: dict[str, list[dict[str, Any]]] = {}
-                for row in good:
-                    by_type.setdefault(row.type, []).append(row.params())  # type: ignore[attr-defined]
-                for kind, rows in by_type.items():
-                    tx.run(EVENT_WRITES[kind], rows=rows)
-            elif good:
-                tx.run(queries.get(spec.write), rows=[row.params() for row in good])
+                for p in params:
+                    by_type.setdefault(p["type"], []).append(p)
+                for kind, typed in by_type.items():
+                    unresolved += tx.run(EVENT_WRITES[kind], rows=typed)
+            elif params:
+                unresolved = tx.run(queries.get(spec.write), rows=params)
+            for r in unresolved:
+                if r.get("missing"):
+                    line = r["line"]
+                    rejected[line] = _dangling(spec, line, r["missing"], getattr(rows[line], r["missing"]))
+            good = [row for line, row in rows.items() if line not in rejected]
             if spec.consent_subject and good:
                 update_allowed_uses(tx, sorted({getattr(row, spec.consent_subject) for row in good}))
             return rejected, skipped

@@ -10,7 +10,7 @@ import csv
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -217,19 +217,24 @@ class JsonLinesReader:
         self._fh.close()
 
     def __iter__(self) -> Iterator[Record | RowError]:
-        for number, line in enumerate(self._fh, start=1):
-            if not line.strip():
-                continue
-            if _encoding_problem(line):
-                yield RowError(self.name, number, "", shorten(line.strip()), "invalid UTF-8")
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RowError(self.name, number, "", shorten(line.strip()), f"invalid JSON: {exc.msg}")
-                continue
-            if not isinstance(obj, dict):
-                yield RowError(self.name, number, "", shorten(line.strip()), "expected a JSON object")
-                continue
-            problem = _first_problem(obj, self.name, number) if len(line) > MAX_FIELD_BYTES // 4 else None
-            yield problem or Record(number, obj)
+        return json_records(self.name, enumerate(self._fh, start=1))
+
+
+def json_records(name: str, lines: Iterable[tuple[int, str]]) -> Iterator[Record | RowError]:
+    """Records (or row errors) from numbered JSON Lines; blank lines are skipped."""
+    for number, line in lines:
+        if not line.strip():
+            continue
+        if _encoding_problem(line):
+            yield RowError(name, number, "", shorten(line.strip()), "invalid UTF-8")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield RowError(name, number, "", shorten(line.strip()), f"invalid JSON: {exc.msg}")
+            continue
+        if not isinstance(obj, dict):
+            yield RowError(name, number, "", shorten(line.strip()), "expected a JSON object")
+            continue
+        problem = _first_problem(obj, name, number) if len(line) > MAX_FIELD_BYTES // 4 else None
+        yield problem or Record(number, obj)

@@ -14,7 +14,9 @@ class Ref:
 
     field: str
     target: str  # the file whose ids it names, e.g. "customers.csv"
-    check: str  # query returning the ids that have no node, e.g. "load/find_missing_customers"
+    #: For a reference into the same file, the query returning the ids that have no node (the write
+    #: statements resolve every other reference themselves and return the rows that dangle).
+    check: str
     same_file: bool = False
 
 
@@ -42,7 +44,7 @@ class FileSpec:
 
 
 def _ref(field: str, target: str, same_file: bool = False) -> Ref:
-    return Ref(field, target, f"load/find_missing_{target.removesuffix('.csv')}", same_file)
+    return Ref(field, target, f"load/find_missing_{target.removesuffix('.csv')}" if same_file else "", same_file)
 
 
 SPECS: dict[str, FileSpec] = {

@@ -67,6 +67,11 @@ def is_assembled(dist: Path) -> bool:
     return lib.is_dir() and any(lib.glob("neo4j-5.*.jar")) and any(plugins.glob("proc-*.jar"))
 
 
+def has_import_tool(dist: Path) -> bool:
+    """Whether the distribution holds ``neo4j-admin database import`` (neo4j-import-tool)."""
+    return any((dist / "lib").glob("neo4j-import-tool-*.jar"))
+
+
 def java_version() -> int:
     """Major version of the ``java`` on PATH (or ``JAVA_HOME``); raise :class:`ToolMissing`."""
     java = _java()
@@ -166,6 +171,53 @@ def set_initial_password(inst: Instance, password: str) -> None:
         first = next((ln for ln in (result.stderr + result.stdout).splitlines()
                       if ln.strip() and not ln.lstrip().startswith("at ")), "no output")
         raise LocalServerError(f"could not set the initial password: {first.strip()}")
+
+
+def import_full(inst: Instance, database: str, arguments: list[str], *, heap: str = "1g",
+                off_heap: str = "2g", threads: int | None = None) -> Path:
+    """Run ``neo4j-admin database import full`` (org.neo4j.cli.AdminTool, from neo4j-import-tool) into
+    the stopped instance's ``database``, replacing what it holds. Returns the import report file."""
+    if read_pid(inst) is not None:
+        raise LocalServerError("stop the server before a bulk import")
+    java = check_java()
+    write_config(inst)
+    report = inst.directory / "logs" / "import.report"
+    log = inst.directory / "logs" / "import.log"
+    cmd = [java, f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+           "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+           "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dfile.encoding=UTF-8",
+           "-cp", _classpath(inst), ADMIN_TOOL, "database", "import", "full", database,
+           "--overwrite-destination=true", "--id-type=string", f"--max-off-heap-memory={off_heap}",
+           f"--report-file={report}", *([f"--threads={threads}"] if threads else []), *arguments]
+    with open(log, "wb") as out:
+        result = subprocess.run(cmd, env=_env(inst), stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, check=False)
+    if result.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+        raise LocalServerError(f"neo4j-admin database import failed (exit {result.returncode}); "
+                               f"see {log}:\n{tail}")
+    return report
+
+
+def configured_bolt_port(inst: Instance) -> int | None:
+    """The Bolt port the instance's generated ``neo4j.conf`` names (None before its first start)."""
+    try:
+        text = (inst.conf_dir / "neo4j.conf").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^server\.bolt\.listen_address=.*:(\d+)\s*$", text, re.M)
+    return int(match.group(1)) if match else None
+
+
+def link_distribution(dist: Path, home: Path) -> Path:
+    """A ``CKG_HOME`` whose ``neo4j/lib`` and ``neo4j/plugins`` link to ``dist``: ``ckg`` commands run
+    with it manage a throwaway instance in ``home/neo4j/instance`` (tests, benchmarks)."""
+    linked = home / "neo4j"
+    linked.mkdir(parents=True, exist_ok=True)
+    for sub in ("lib", "plugins"):
+        if not (linked / sub).exists():
+            (linked / sub).symlink_to(dist.resolve() / sub, target_is_directory=True)
+    return linked
 
 
 def read_pid(inst: Instance) -> int | None:

@@ -1,8 +1,15 @@
+// References are resolved here: a row whose customer or product has no node comes back (line, field).
 UNWIND $rows AS row
-MATCH (c:Customer {customerId: row.customerId})
-MATCH (p:Product {sku: row.sku})
-MERGE (s:SocialShare {shareId: row.shareId})
-SET s.platform = row.platform, s.at = datetime(row.at)
-MERGE (c)-[sh:SHARED]->(s)
-SET sh.at = datetime(row.at), sh.channel = row.platform
-MERGE (s)-[:OF]->(p)
+OPTIONAL MATCH (c:Customer {customerId: row.customerId})
+OPTIONAL MATCH (p:Product {sku: row.sku})
+WITH row, c, p, CASE WHEN c IS NULL THEN 'customerId' WHEN p IS NULL THEN 'sku' END AS missing
+CALL (row, c, p, missing) {
+  WITH * WHERE missing IS NULL
+  MERGE (s:SocialShare {shareId: row.shareId})
+  SET s.platform = row.platform, s.at = datetime(row.at)
+  MERGE (c)-[sh:SHARED]->(s)
+  SET sh.at = datetime(row.at), sh.channel = row.platform
+  MERGE (s)-[:OF]->(p)
+}
+WITH row, missing WHERE missing IS NOT NULL
+RETURN row.line AS line, missing
