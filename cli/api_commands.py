@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -85,3 +88,36 @@ def export(out: Path = typer.Argument(Path("schema.graphql"), help="Where to wri
         return
     out.write_text(sdl, encoding="utf-8")
     console.print(f"wrote {out}")
+
+
+def register_serve(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+@friendly_errors
+def serve(
+    host: str = typer.Option(None, help="Interface to bind (default CKG_API_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default CKG_API_PORT, 8000)."),
+    workers: int = typer.Option(0, help="Worker processes (default: the number of cores)."),
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql) with uvicorn: uvloop, httptools, N workers.
+
+    Each worker is a process with its own drivers and caches; portrait caches stay current across
+    workers through the graph (docs/operations.md), and /metrics answers for all workers.
+    """
+    settings = get_settings()
+    host = host or settings.api_host
+    port = port or settings.api_port
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise fail("--workers must be at least 1")
+    # Metrics of every worker in one place, so any worker's /metrics answers for all (prometheus-client's
+    # multiprocess mode); a fresh directory per run, as its documentation asks.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ckg-metrics-"))
+    console.print(f"GraphiQL: http://{host}:{port}/graphql   Browser: {settings.browser_url}   workers: {workers}")
+    # uvicorn's own command line runs the workers: its spawned children import the app by name (from
+    # this console script they die on start). The process is replaced, so signals reach uvicorn.
+    os.execv(sys.executable, [sys.executable, "-m", "uvicorn", "--factory", "ckg.gql.app:create_app",
+                              "--host", host, "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+                              "--http", "httptools", "--ws", "websockets-sansio", "--no-access-log",
+                              "--timeout-graceful-shutdown", "10"])

@@ -17,30 +17,43 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
+from ckg.gql import metrics
 from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.schema import build_schema
+from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.audit import ReadAudit
-from ckg.graph.auth import ApiToken, TokenCache
+from ckg.graph.auth import ApiToken, Role, TokenCache
 from ckg.graph.db import Database
-from ckg.graph.errors import CkgError
+from ckg.graph.errors import CkgError, DatabaseUnavailable
 from ckg.graph.jobs import JobRunner
+from ckg.graph.portrait_cache import PortraitCache
+from ckg.graph.portrait_watch import PortraitWatch
 from ckg.graph.settings import Settings, get_settings
 
 log = logging.getLogger("ckg.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _token: contextvars.ContextVar[ApiToken] = contextvars.ContextVar("ckg_token")
 _media: contextvars.ContextVar[str] = contextvars.ContextVar("ckg_media", default="application/json")
+#: Set when an operation failed because Neo4j is unreachable: the answer is 503 with Retry-After.
+_unavailable: contextvars.ContextVar[bool] = contextvars.ContextVar("ckg_unavailable", default=False)
+#: Seconds a client is asked to wait (Retry-After) while Neo4j is unreachable.
+RETRY_AFTER = "5"
 
 
 #: One answer for a missing, unknown, expired or revoked token: it tells nothing about which.
@@ -50,6 +63,25 @@ UNAUTHORIZED = "a valid bearer token is required: send Authorization: Bearer <to
 def _unauthorized() -> JSONResponse:
     return JSONResponse({"errors": [{"message": UNAUTHORIZED}]}, status_code=401,
                         headers={"WWW-Authenticate": 'Bearer realm="ckg"'})
+
+
+def unavailable(reason: str) -> JSONResponse:
+    """503 with Retry-After: Neo4j is unreachable; the driver reconnects by itself when it is back."""
+    return JSONResponse({"errors": [{"message": reason}]}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+
+
+def _bearer(value: str) -> str | None:
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def find_token(app: Any, token: str) -> ApiToken | None:
+    """The token's name and role: from the cache on the event loop, else looked up in a thread."""
+    tokens: TokenCache = app.state.tokens
+    known, found = tokens.cached(token)
+    if known:
+        return found
+    return await run_in_threadpool(tokens.lookup, token)
 
 
 def _too_large(limit: int) -> JSONResponse:
@@ -98,6 +130,9 @@ class CkgGraphQL(GraphQL[Context, None]):
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # subscriptions; the token comes with connection_init
+            await super().__call__(scope, receive, send)
+            return
         if scope["type"] != "http":
             await Response(status_code=404)(scope, receive, send)
             return
@@ -110,14 +145,14 @@ class CkgGraphQL(GraphQL[Context, None]):
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await _too_large(self.max_body_bytes)(scope, receive, send)
             return
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        token = _bearer(request.headers.get("authorization", ""))
+        if token is None:
             await _unauthorized()(scope, receive, send)
             return
         try:
-            found = await run_in_threadpool(request.app.state.tokens.lookup, token.strip())
+            found = await find_token(request.app, token)
         except CkgError as exc:
-            await JSONResponse({"errors": [{"message": str(exc)}]}, status_code=503)(scope, receive, send)
+            await unavailable(str(exc))(scope, receive, send)
             return
         if found is None:
             await _unauthorized()(scope, receive, send)
@@ -129,26 +164,61 @@ class CkgGraphQL(GraphQL[Context, None]):
                 return
             receive = _replay(body, receive)
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
-        token_token, media_token = _token.set(found), _media.set(media)
+        token_token, media_token, down_token = _token.set(found), _media.set(media), _unavailable.set(False)
         try:
             await super().__call__(scope, receive, send)
         finally:
             _token.reset(token_token)
             _media.reset(media_token)
+            _unavailable.reset(down_token)
 
     def decode_json(self, data: str | bytes) -> object:
         try:
-            return json.loads(data)
-        except RecursionError:  # nested deeper than the interpreter's stack: a 400 like any bad JSON
-            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            try:  # orjson refuses some documents json accepts (e.g. nesting over 1024 levels)
+                return json.loads(data)
+            except RecursionError:  # nested deeper than the interpreter's stack: a 400 like any bad JSON
+                raise json.JSONDecodeError("nested too deeply", "", 0) from None
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
+        if isinstance(request, WebSocket):  # the role is set by on_ws_connect, from the token sent
+            return Context(request=request, db=request.app.state.db, role=Role.ANALYST, token_name="")
         token = _token.get()
         return Context(request=request, db=request.app.state.db, role=token.role, token_name=token.name)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A subscription needs a token, like any request: ``{"Authorization": "Bearer <token>"}`` in the
+        ``connection_init`` payload, or the handshake's Authorization header."""
+        params = context.connection_params or {}
+        sent = params.get("Authorization") or params.get("authorization") \
+            or context.request.headers.get("authorization", "")
+        token = _bearer(str(sent))
+        try:
+            found = await find_token(context.request.app, token) if token else None
+        except CkgError:
+            found = None
+        if found is None:
+            raise ConnectionRejectionError({"message": UNAUTHORIZED})
+        context.role, context.token_name, context.extras["authenticated"] = found.role, found.name, True
+        context.fresh_loaders()
+        return await super().on_ws_connect(context)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors and any(isinstance(e.original_error, DatabaseUnavailable) for e in result.errors):
+            _unavailable.set(True)
+        return process_result(result)
 
     def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
                         sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        if _unavailable.get():
+            response.status_code = 503
+            response.headers["Retry-After"] = RETRY_AFTER
+            return response
         media = _media.get()
         response.headers["content-type"] = media
         # GraphQL over HTTP: with the graphql-response media type, a request that never ran
@@ -160,38 +230,77 @@ class CkgGraphQL(GraphQL[Context, None]):
 
 
 async def healthz(request: Request) -> Response:
-    db: Database = request.app.state.db
+    db: AsyncDatabase = request.app.state.adb
     try:
-        await run_in_threadpool(db.ping)
+        await db.ping()
     except CkgError as exc:
-        return JSONResponse({"status": "down", "neo4j": "down", "reason": str(exc)}, status_code=503)
+        return JSONResponse({"status": "down", "neo4j": "down", "reason": str(exc)}, status_code=503,
+                            headers={"Retry-After": RETRY_AFTER})
     return JSONResponse({"status": "up", "neo4j": "up"})
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+class Measured:
+    """ASGI middleware: every HTTP response counted by path and status in /metrics."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"] if scope["path"] in ("/graphql", "/healthz", "/metrics") else "other"
+
+        async def counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                metrics.RESPONSES.labels(path, str(message["status"])).inc()
+            await send(message)
+
+        await self.app(scope, receive, counted)
+
+
+def create_unbatched_app() -> Starlette:
+    """The API with DataLoaders that load one key per query: the naive N+1 baseline of ``bench api``."""
+    return create_app(batch_loads=False)
+
+
+def create_app(settings: Settings | None = None, *, batch_loads: bool = True) -> Starlette:
     """Assemble the API for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.db = Database(settings)
+        app.state.batch_loads = batch_loads
+        app.state.db = Database(settings)  # mutations, pages and jobs: the synchronous driver, in threads
+        # Portraits and subscriptions: the async driver on the event loop.
+        app.state.adb = AsyncDatabase(settings, on_start=metrics.round_trip_started,
+                                      on_finish=metrics.round_trip_finished)
+        metrics.POOL_SIZE.set(app.state.adb.pool_size)
+        app.state.portraits = PortraitCache(on_result=metrics.cache_result)
+        app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
         app.state.jobs = JobRunner(app.state.db)  # long mutations run here, off the request
         app.state.audit = ReadAudit(app.state.db)
         try:
             yield
         finally:
+            await app.state.watch.close()
             app.state.jobs.close()
             app.state.audit.close()
+            await app.state.adb.close()
             app.state.db.close()
 
     schema = build_schema(production=settings.production, introspection=settings.introspection)
     graphql_app = CkgGraphQL(schema, graphql_ide=None, max_body_bytes=settings.api_max_body_bytes)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics.metrics, methods=["GET"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
             *PAGE_ROUTES,  # the portrait, reports and guide pages and their static files
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(Measured)
+    return app

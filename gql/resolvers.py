@@ -10,11 +10,22 @@ from strawberry.types import Info
 
 from ckg.gql import types as t
 from ckg.gql.paging import After, First, check_first, decode_cursor, encode_cursor
-from ckg.graph import consent, customers, enterprises, jobs, locks, privacy, quality, recommend, reports, segments
+from ckg.graph import (
+    changes,
+    consent,
+    customers,
+    enterprises,
+    jobs,
+    locks,
+    privacy,
+    quality,
+    recommend,
+    reports,
+    segments,
+)
 from ckg.graph import events as event_store
 from ckg.graph.communities import community_detail
 from ckg.graph.errors import NotFound
-from ckg.graph.portrait import assemble
 from ckg.graph.tags.catalogue import FAMILIES, is_sensitive_tag
 from ckg.graph.tags.explain import explain, tags_held
 from ckg.graph.tags.refresh import refresh
@@ -74,15 +85,22 @@ async def enterprises_(info: Info, first: First = 20, after: After = None, count
 
 
 async def portrait(info: Info, customer_id: strawberry.ID) -> t.Portrait | None:
-    row = await info.context.loaders.customer.load(str(customer_id))
-    if row is None:
-        return None
-    tags = await info.context.loaders.tags.load(str(customer_id))
-    t.audit_sensitive(info, str(customer_id), tags)
-    p = assemble(row, tags)
-    return t.Portrait(customer=t.Customer.of(row), p_alive=p.p_alive, expected_purchases_90d=p.expected_purchases_90d,
-                      dimensions=[t.PortraitDimension(name=d, tags=[t.Tag.of(x) for x in rows])
-                                  for d, rows in p.dimensions])
+    """One round trip (the customer, their tags and communities, the version), through the cache."""
+    state = info.context.request.app.state
+    data = await state.portraits.get(state.adb, str(customer_id), info.context.can_read_sensitive)
+    return None if data is None else t.portrait_of(info, data)
+
+
+def portraits_changed(info: Info, customer_ids: list[str] | None) -> None:
+    """This request changed these portraits (None: anyone's): drop them from this worker's cache now
+    (the graph's version tells the other workers) and wake this worker's subscriptions."""
+    state = info.context.request.app.state
+    if customer_ids is None:
+        state.portraits.clear()
+    else:
+        for cid in customer_ids:
+            state.portraits.invalidate(cid)
+    state.watch.poke()
 
 
 async def tag_catalog(info: Info) -> t.TagCatalog:
@@ -217,6 +235,7 @@ async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEvent
                                       unknown_products=[strawberry.ID(x) for x in done.unknown_products])
     ids = sorted({b.customer_id for b in batch})
     await run_in_threadpool(lambda: refresh(info.context.db, customers=ids))
+    portraits_changed(info, ids)
     return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
 
 
@@ -231,6 +250,7 @@ async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = No
         if missing:
             return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
         result = await run_in_threadpool(lambda: refresh(db, customers=ids))
+        portraits_changed(info, ids)
         return t.TagsRefreshed(customers=len(ids), families=len(result.stages), seconds=result.seconds)
     if await run_in_threadpool(locks.is_held, db, locks.FULL_REFRESH):
         return t.BusyError(message="a full tag refresh is already running; poll its job or try again later")
@@ -247,12 +267,20 @@ async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.Cons
                          granted: bool) -> t.RecordConsentResult:
     """Record the decision, apply it at once, and re-derive the person's portrait."""
     db = info.context.db
+
+    def record() -> consent.ConsentRecorded:
+        done = consent.record_consent(db, str(customer_id), purpose.value, granted,
+                                      source=f"api:{info.context.token_name}")
+        changes.portraits_changed(db, [str(customer_id)])  # dropped tags vanish from caches at once
+        return done
+
     try:
-        done = await run_in_threadpool(lambda: consent.record_consent(
-            db, str(customer_id), purpose.value, granted, source=f"api:{info.context.token_name}"))
+        done = await run_in_threadpool(record)
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
+    portraits_changed(info, [str(customer_id)])
     await run_in_threadpool(lambda: refresh(db, customers=[str(customer_id)]))
+    portraits_changed(info, [str(customer_id)])
     return t.ConsentRecorded(customer_id=customer_id, consent_id=strawberry.ID(done.consent_id),
                              allowed_uses=done.allowed_uses, dropped_tags=done.dropped_tags,
                              left_segments=done.left_segments, refreshed=True)
@@ -260,11 +288,18 @@ async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.Cons
 
 async def erase_customer(info: Info, customer_id: strawberry.ID, with_linked: bool = False) -> t.EraseResult:
     actor = f"api:{info.context.token_name}"
+    db = info.context.db
+
+    def erase() -> privacy.Erasure:
+        done = privacy.erase_customer(db, str(customer_id), actor, with_linked=with_linked)
+        changes.portraits_changed(db, None)  # neighbours' tags and communities changed too
+        return done
+
     try:
-        done = await run_in_threadpool(lambda: privacy.erase_customer(info.context.db, str(customer_id), actor,
-                                                                      with_linked=with_linked))
+        done = await run_in_threadpool(erase)
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
+    portraits_changed(info, None)
     return t.CustomerErased(customer_id=customer_id, deleted_nodes=done.deleted_nodes,
                             erased=[strawberry.ID(i) for i in done.erased],
                             linked_kept=[strawberry.ID(i) for i in done.linked_kept])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import AsyncGenerator, Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -16,10 +18,13 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from ckg.gql import metrics
 from ckg.gql import resolvers as r
+from ckg.gql import subscriptions as s
 from ckg.gql import types as t
+from ckg.gql.document_cache import Documents, document_cache
 from ckg.gql.permissions import CanChangeData, IsAdmin
-from ckg.graph.errors import CkgError, QueryFailed
+from ckg.graph.errors import CkgError, DatabaseUnavailable, QueryFailed
 
 log = logging.getLogger("ckg.api")
 MAX_DEPTH = 10
@@ -84,6 +89,53 @@ class Mutation:
         description="Right of access: everything held about the customer as one JSON document; audited.")
 
 
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="A customer's portrait as it changes (recordEvents, refreshes, consents), "
+                                         "over graphql-transport-ws; roles apply as to queries.")
+    async def portrait_changed(self, info: strawberry.Info,
+                               customer_id: strawberry.ID) -> AsyncGenerator[t.PortraitChange, None]:
+        async for change in s.portrait_changed(info, customer_id):
+            yield change
+
+
+def operation_label(execution_context: Any) -> str:
+    """``query:portrait``: the operation's type and first root field, if the schema has it (so labels
+    are bounded by the schema, whatever clients send)."""
+    document = execution_context.graphql_document
+    if document is None:
+        return "invalid"
+    schema = execution_context.schema._schema
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            kind = definition.operation.value
+            root = schema.get_root_type(definition.operation)
+            first = next((f for f in definition.selection_set.selections if isinstance(f, FieldNode)), None)
+            if root is None or first is None or (first.name.value not in root.fields
+                                                 and first.name.value != "__typename"):
+                return f"{kind}:invalid"
+            return f"{kind}:{first.name.value}"
+    return "invalid"
+
+
+class Measure(SchemaExtension):
+    """Count every operation by outcome and time it, for /metrics."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        label = operation_label(context)
+        metrics.LATENCY.labels(label).observe(time.perf_counter() - started)
+        errors = getattr(context.result, "errors", None) or context.pre_execution_errors or []
+        outcome = "ok"
+        if any(isinstance(e.original_error, DatabaseUnavailable) for e in errors):
+            outcome = "unavailable"
+        elif errors:
+            outcome = "error"
+        metrics.REQUESTS.labels(label, outcome).inc()
+
+
 class LogUnexpected(SchemaExtension):
     """Log unexpected errors with their traceback before masking hides them from the client."""
 
@@ -110,9 +162,12 @@ def build_schema(production: bool = False, introspection: bool = True) -> strawb
     from ckg.gql.limits import QueryCostLimiter
 
     # Factories, so each request gets fresh extension instances. The cost limiter comes first: it
-    # refuses long texts before parsing and costly documents before any validation rule runs.
+    # refuses long texts before parsing and costly documents before any validation rule runs; the
+    # document cache then answers parsing and validation for a text seen before.
     extensions: list[Any] = [
+        Measure,
         QueryCostLimiter,
+        document_cache(Documents()),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
@@ -122,7 +177,7 @@ def build_schema(production: bool = False, introspection: bool = True) -> strawb
         extensions.append(DisableIntrospection)
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected, error_message="Unexpected error."))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 schema = build_schema()

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from ckg.gql.paging import After, First, check_first, decode_cursor, decode_offset, encode_cursor
 from ckg.gql.permissions import CanReadPII
 from ckg.graph import customers
+from ckg.graph.portrait import PortraitData, assemble
 
 
 def audit_read(info: Info, subject_id: str, what: str) -> None:
@@ -288,6 +289,32 @@ class Portrait:
     dimensions: list[PortraitDimension]
     p_alive: float | None = strawberry.field(description="BG/NBD probability the customer is still active.")
     expected_purchases_90d: float | None = strawberry.field(description="BG/NBD expected purchases in 90 days.")
+
+
+def portrait_of(info: Info, data: PortraitData) -> Portrait:
+    """The Portrait type over one read; the request's DataLoaders are primed with what it holds, so the
+    customer's nested fields (tags, community) cost no further round trip."""
+    cid = str(data.customer["id"])
+    loaders = info.context.loaders
+    loaders.customer.prime(cid, data.customer, force=True)
+    loaders.tags.prime(cid, data.tags, force=True)
+    loaders.communities.prime(cid, data.communities, force=True)
+    audit_sensitive(info, cid, data.tags)
+    p = assemble(data.customer, data.tags)
+    return Portrait(customer=Customer.of(data.customer), p_alive=p.p_alive,
+                    expected_purchases_90d=p.expected_purchases_90d,
+                    dimensions=[PortraitDimension(name=d, tags=[Tag.of(x) for x in rows]) for d, rows in p.dimensions])
+
+
+@strawberry.type(description="A portrait changed: the tags that are new or changed, the names of those gone, "
+                             "and the whole portrait as it is now.")
+class PortraitChange:
+    customer_id: strawberry.ID
+    changed: list[Tag] = strawberry.field(description="Tags new to the portrait, or with another weight, "
+                                                      "confidence, source or evidence.")
+    removed: list[str] = strawberry.field(description="Names of tags the portrait no longer holds.")
+    erased: bool = strawberry.field(description="The customer is gone (erased); no more changes follow.")
+    portrait: Portrait | None
 
 
 @strawberry.type

@@ -186,6 +186,22 @@ class TokenCache:
         self._touch(key, entry, now)
         return found
 
+    def cached(self, token: str) -> tuple[bool, ApiToken | None]:
+        """``(True, answer)`` when :meth:`lookup` would answer without Neo4j (a fresh entry, no "last
+        used" write due), so an event loop may call it; ``(False, None)`` otherwise."""
+        key = token_hash(token)
+        now = self._clock()
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None or entry.token is None or now - entry.fetched >= self.hit_seconds \
+                    or now - entry.touched >= self.touch_seconds:
+                return False, None
+            self._cache.move_to_end(key)
+        found = entry.token
+        if found.expires_at is not None and found.expires_at <= self._wall_clock():
+            return True, None
+        return True, found
+
     def role(self, token: str) -> Role | None:
         found = self.lookup(token)
         return None if found is None else found.role

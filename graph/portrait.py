@@ -1,11 +1,23 @@
-"""A customer's portrait: their tags grouped by dimension, with propensity figures."""
+"""A customer's portrait: their tags grouped by dimension, with propensity figures.
+
+:func:`fetch_portrait` reads everything a portrait shows in one round trip (one statement,
+``cypher/api/get_portrait.cypher``, through the async driver): the customer, their current tags
+(``HAS_TAG``) and communities, and the portrait's version (:mod:`ckg.graph.changes`). Tag
+descriptions are not read from the graph: :func:`tag_description` takes them from the in-memory
+catalogue. A portrait as of another time would be another statement with the same row shape
+(customer, tags, communities), read by another function beside this one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from ckg.graph.tags.catalogue import B2C_DIMENSIONS
+from ckg.graph.async_db import AsyncDatabase
+from ckg.graph.changes import Version
+from ckg.graph.queries import queries
+from ckg.graph.tags.catalogue import B2C_DIMENSIONS, family_of
 
 
 @dataclass
@@ -16,6 +28,18 @@ class Portrait:
     expected_purchases_90d: float | None = None
 
 
+@dataclass(frozen=True)
+class PortraitData:
+    """What one read returns: the customer's fields, tags and communities, and their version."""
+
+    customer: dict[str, Any]
+    tags: list[dict[str, Any]]
+    communities: list[dict[str, Any]]
+    version: Version
+    #: False when only the customer's fields were read (the cached tags and communities are current).
+    fresh: bool = True
+
+
 def assemble(customer: dict[str, Any], tags: list[dict[str, Any]]) -> Portrait:
     """Group ``tags`` by dimension in catalogue order (dimensions with no tag are left out)."""
     grouped: dict[str, list[dict[str, Any]]] = {}
@@ -24,3 +48,31 @@ def assemble(customer: dict[str, Any], tags: list[dict[str, Any]]) -> Portrait:
     order = list(B2C_DIMENSIONS) + sorted(d for d in grouped if d not in B2C_DIMENSIONS)
     return Portrait(customer["id"], [(d, grouped[d]) for d in order if d in grouped],
                     customer.get("pAlive"), customer.get("expected90d"))
+
+
+@lru_cache(maxsize=4096)
+def tag_description(tag: str) -> str | None:
+    """The description of a tag's family, from the catalogue (None for a tag no family declares)."""
+    try:
+        return family_of(tag).description
+    except KeyError:
+        return None
+
+
+async def fetch_portrait(db: AsyncDatabase, customer_id: str, include_sensitive: bool,
+                         known: Version | None = None) -> PortraitData | None:
+    """One round trip. None when there is no such customer. When ``known`` is still the current
+    version, ``tags`` and ``communities`` are left empty and ``fresh`` is False: the caller holds them."""
+    rows = await db.read(queries.api.get_portrait, id=customer_id, includeSensitive=include_sensitive,
+                         known=list(known) if known is not None else None)
+    if not rows:
+        return None
+    row = rows[0]
+    raw = row.pop("version")
+    tags, communities = row.pop("tags"), row.pop("communities")
+    version: Version = (int(raw[0]), int(raw[1]))
+    if tags is None:
+        return PortraitData(row, [], [], version, fresh=False)
+    for t in tags:
+        t["description"] = tag_description(t["name"])
+    return PortraitData(row, tags, communities, version)

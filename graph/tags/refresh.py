@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ckg.graph import locks
+from ckg.graph import changes, locks
 from ckg.graph.algorithms.engine import Engine, choose
 from ckg.graph.category_map import load_category_map
 from ckg.graph.consent import DEFAULT_USES, apply_consents
@@ -302,7 +302,10 @@ def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Seque
     job, or two API workers) never run at once; a second one raises :class:`LockBusy`.
     """
     refresher = Refresher(db, engine=engine, as_of=as_of, progress=progress)
-    if customers is not None:
-        return refresher.run(only, customers)
-    with locks.hold(db, locks.FULL_REFRESH, locks.holder_name("refresh")):
-        return refresher.run(only, None)
+    try:
+        if customers is not None:
+            return refresher.run(only, customers)
+        with locks.hold(db, locks.FULL_REFRESH, locks.holder_name("refresh")):
+            return refresher.run(only, None)
+    finally:  # the portraits' version moves, so API caches and subscriptions see it (graph.changes)
+        changes.portraits_changed(db, customers)

@@ -1,0 +1,40 @@
+"""Portrait versions: the change counter that keeps every API worker's portrait cache and every
+subscription honest, on Neo4j Community (no CDC, no triggers): ckg's own writers say what changed.
+
+A portrait's version is ``[epoch, customer]``. :func:`portraits_changed` gives the customers it is
+told about the next number of one counter (``(:ChangeCounter {name: 'portraits'})``); without a
+list (a full refresh) it moves the epoch, which changes every portrait's version. The portrait
+statement (``cypher/api/get_portrait.cypher``) reads the version in the same round trip as the
+portrait, so a cached portrait is used only while its version is current, in whichever worker.
+
+Every refresh calls it (``ckg.graph.tags.refresh.refresh``), so recordEvents, recordConsent,
+``ckg tags refresh`` and the refresh after an erasure all move it; the API's erasure and consent
+mutations call it too, right after their own writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ckg.graph.async_db import AsyncDatabase
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
+
+Version = tuple[int, int]
+
+
+def portraits_changed(db: Database, customers: Sequence[str] | None) -> int:
+    """Record that these customers' portraits (None: everyone's) changed; returns the counter's value."""
+    if customers is None:
+        return int(db.write(queries.api.bump_portrait_epoch)[0]["seq"])
+    if not customers:
+        return 0
+    rows = db.write(queries.api.bump_portrait_versions, ids=list(customers))
+    return int(rows[0]["seq"]) if rows else 0
+
+
+async def portrait_versions(db: AsyncDatabase, customers: Sequence[str]) -> dict[str, Version | None]:
+    """The current version of each customer's portrait (None: no such customer, e.g. erased)."""
+    rows = await db.read(queries.api.get_portrait_versions, ids=list(customers))
+    return {r["id"]: (None if r["version"] is None else (int(r["version"][0]), int(r["version"][1])))
+            for r in rows}

@@ -1,0 +1,241 @@
+"""The API at speed, and still exact: a portrait in one round trip, a portrait cache that is never
+stale (in this worker or another), parse and validation caches that never skip the cost limit,
+/metrics in the Prometheus format, 503 with Retry-After while Neo4j is down, and portraitChanged
+over graphql-transport-ws with a real WebSocket client."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from starlette.testclient import TestClient
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from ckg.gql.app import create_app
+from ckg.graph.auth import Role
+from ckg.graph.db import Database
+from ckg.graph.queries import Query
+from ckg.graph.settings import Settings
+from tests.api.conftest import Gql
+from tests.conftest import Neo4jUnderTest
+
+PORTRAIT = """query($id: ID!) { portrait(customerId: $id) { pAlive customer { id country community { id size }
+  tags { name } } dimensions { name tags { name weight confidence computedAt description source } } } }"""
+RECORD = """mutation($events: [EventInput!]!) { recordEvents(events: $events) { __typename
+  ... on EventsRecorded { stored } } }"""
+SUBSCRIBE = """subscription($id: ID!) { portraitChanged(customerId: $id) { customerId removed erased
+  changed { name weight sensitive } portrait { customer { id email } dimensions { tags { name sensitive } } } } }"""
+
+
+def q(text: str) -> Query:
+    return Query("test/inline", text)  # type: ignore[arg-type]
+
+
+def dormant(session_db: Database, skip: int = 0) -> str:
+    """A customer whose portrait says dormant: six views make them active (a visible change)."""
+    rows = session_db.read(q("""MATCH (c:Customer)-[:HAS_TAG]->(:Tag {name: 'activity_30d:dormant'})
+                                WHERE NOT c.customerId IN ['c0000002'] RETURN c.customerId AS id ORDER BY id"""))
+    return str(rows[skip]["id"])
+
+
+def views(cid: str, tag: str) -> list[dict[str, Any]]:
+    return [{"eventId": f"{tag}-{cid}-{i}", "customerId": cid, "type": "VIEW", "at": "2026-10-31T20:00:00Z",
+             "sku": "sku-000001"} for i in range(6)]
+
+
+def tag_names(portrait: dict[str, Any]) -> set[str]:
+    return {t["name"] for d in portrait["dimensions"] for t in d["tags"]}
+
+
+def test_a_portrait_is_one_round_trip_with_descriptions_from_the_catalogue(gql: Gql, api: TestClient) -> None:
+    state = api.app.state  # type: ignore[attr-defined]
+    gql("{ __typename }", Role.MARKETER)  # the token lookup is cached from here on
+    sync_before, async_before = state.db.round_trips, state.adb.round_trips
+    body = gql(PORTRAIT, Role.MARKETER, id="c0000003")
+    assert "errors" not in body, body
+    portrait = body["data"]["portrait"]
+    assert state.adb.round_trips - async_before == 1 and state.db.round_trips == sync_before
+    tags = [t for d in portrait["dimensions"] for t in d["tags"]]
+    assert tags and all(t["description"] for t in tags if not t["name"].startswith("test"))
+    assert {t["name"] for t in portrait["customer"]["tags"]} == {t["name"] for t in tags}
+    # The same portrait again: a cache hit, still one round trip, the same answer.
+    hits = state.portraits.hits
+    again = gql(PORTRAIT, Role.MARKETER, id="c0000003")["data"]["portrait"]
+    assert again == portrait and state.portraits.hits == hits + 1
+    assert state.adb.round_trips - async_before == 2
+
+
+def test_new_events_show_on_the_very_next_request_in_this_worker_and_another(
+        gql: Gql, settings: Settings, session_db: Database, tokens: dict[Role, str]) -> None:
+    cid = dormant(session_db)
+    auth = {"Authorization": f"Bearer {tokens[Role.ADMIN]}"}
+    with TestClient(create_app(settings)) as other:  # a second worker, with its own cache
+        def theirs() -> set[str]:
+            return tag_names(other.post("/graphql", json={"query": PORTRAIT, "variables": {"id": cid}},
+                                        headers=auth).json()["data"]["portrait"])
+
+        before = tag_names(gql(PORTRAIT, id=cid)["data"]["portrait"])
+        assert "activity_30d:dormant" in before and theirs() == before == theirs()  # both caches warm
+        assert other.app.state.portraits.hits >= 1  # type: ignore[attr-defined]
+        assert gql(RECORD, Role.MARKETER, events=views(cid, "fast"))["data"]["recordEvents"]["stored"] == 6
+        after = tag_names(gql(PORTRAIT, id=cid)["data"]["portrait"])
+        assert "activity_30d:dormant" not in after and any(n.startswith("activity_30d:") for n in after)
+        assert theirs() == after
+
+
+def test_withdrawn_consent_and_erasure_reach_a_warm_cache(gql: Gql, session_db: Database) -> None:
+    cid = session_db.read(q("""MATCH (c:Customer)-[:HAS_TAG]->(t:Tag {basis: 'profiling'})
+                               WHERE NOT c.customerId IN ['c0000001', 'c0000002', 'c0000003']
+                               RETURN c.customerId AS id ORDER BY id DESC LIMIT 1"""))[0]["id"]
+    before = tag_names(gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"])
+    gql(PORTRAIT, Role.MARKETER, id=cid)  # warm
+    m = 'mutation($id: ID!) { recordConsent(customerId: $id, purpose: PROFILING, granted: false) { __typename } }'
+    assert gql(m, Role.MARKETER, id=cid)["data"]["recordConsent"]["__typename"] == "ConsentRecorded"
+    after = tag_names(gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"])
+    assert after < before
+    erase = 'mutation($id: ID!) { eraseCustomer(customerId: $id) { __typename } }'
+    assert gql(erase, id=cid)["data"]["eraseCustomer"]["__typename"] == "CustomerErased"
+    assert gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"] is None
+
+
+def test_sensitive_tags_are_cached_apart_from_what_other_roles_see(gql: Gql, session_db: Database) -> None:
+    holder = session_db.read(q("""MATCH (c:Customer)-[:HAS_TAG]->(:Tag {sensitive: true})
+                                  RETURN c.customerId AS id ORDER BY id LIMIT 1"""))[0]["id"]
+    for _ in range(2):  # the second round reads from the cache
+        admin = gql(PORTRAIT, Role.ADMIN, id=holder)["data"]["portrait"]
+        marketer = gql(PORTRAIT, Role.MARKETER, id=holder)["data"]["portrait"]
+        sensitive = tag_names(admin) - tag_names(marketer)
+        assert sensitive and all(n.startswith("life_stage:") for n in sensitive)
+
+
+def test_cached_documents_still_pass_the_cost_limit(gql: Gql) -> None:
+    page = "query($n: Int!) { customers(first: $n) { edges { node { similarCustomers(first: 100) { " \
+           "customer { similarCustomers(first: 100) { score } } } } } } }"
+    for _ in range(2):
+        assert "too complex" in gql(page, n=50)["errors"][0]["message"]
+    for _ in range(2):
+        assert "unknownField" in gql("{ unknownField }")["errors"][0]["message"]
+
+
+def test_metrics_are_prometheus_text(gql: Gql, api: TestClient) -> None:
+    gql(PORTRAIT, Role.MARKETER, id="c0000004")
+    gql(PORTRAIT, Role.MARKETER, id="c0000004")
+    gql("{ nope }", Role.MARKETER)
+    resp = api.get("/metrics")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/plain")
+    text = resp.text
+    for needle in ('ckg_graphql_requests_total{operation="query:portrait",outcome="ok"}',
+                   'ckg_graphql_requests_total{operation="query:invalid",outcome="error"}',
+                   'ckg_graphql_request_seconds_bucket{le="0.005",operation="query:portrait"}',
+                   'ckg_portrait_cache_total{result="hit"}', 'ckg_portrait_cache_total{result="miss"}',
+                   "ckg_neo4j_round_trips_total", "ckg_neo4j_pool_in_use", "ckg_neo4j_pool_size",
+                   'ckg_http_responses_total{path="/graphql",status="200"}'):
+        assert needle in text, needle
+    assert api.get("/healthz").json() == {"status": "up", "neo4j": "up"}
+
+
+def test_a_neo4j_outage_answers_503_with_retry_after_and_recovers(
+        neo4j_server: Neo4jUnderTest, settings: Settings, tokens: dict[Role, str]) -> None:
+    if neo4j_server.instance is None:
+        pytest.skip("external server: cannot stop it from the tests")
+    auth = {"Authorization": f"Bearer {tokens[Role.ANALYST]}"}
+    body = {"query": PORTRAIT, "variables": {"id": "c0000005"}}
+    with TestClient(create_app(settings.model_copy(update={"connection_timeout": 2.0}))) as c:
+        assert c.post("/graphql", json=body, headers=auth).status_code == 200  # token and portrait cached
+        neo4j_server.stop()
+        try:
+            down = c.post("/graphql", json=body, headers=auth)
+            assert down.status_code == 503 and int(down.headers["retry-after"]) > 0, down.text
+            assert c.get("/healthz").status_code == 503
+        finally:
+            neo4j_server.start()
+        up = c.post("/graphql", json=body, headers=auth)
+        assert up.status_code == 200 and up.json()["data"]["portrait"]["customer"]["id"] == "c0000005"
+        assert 'outcome="unavailable"' in c.get("/metrics").text
+
+
+# ------------------------------------------------------------------ subscriptions, over a real socket
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(neo4j_server: Neo4jUnderTest, api_data: Any) -> Iterator[str]:
+    """The app under uvicorn (uvloop, httptools, websockets) in a thread, on a free loopback port."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(neo4j_server.settings), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on", loop="uvloop", http="httptools"))
+    thread = threading.Thread(target=server.run, name="ckg-serve-ws", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@contextmanager
+def _subscribed(address: str, token: str | None, cid: str) -> Iterator[Any]:
+    with connect(f"ws://{address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        payload = {"Authorization": f"Bearer {token}"} if token else {}
+        ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        ack = json.loads(ws.recv(timeout=10))
+        assert ack["type"] == "connection_ack", ack
+        ws.send(json.dumps({"id": "1", "type": "subscribe",
+                            "payload": {"query": SUBSCRIBE, "variables": {"id": cid}}}))
+        yield ws
+
+
+def _next(ws: Any) -> dict[str, Any]:
+    while True:
+        msg = json.loads(ws.recv(timeout=60))
+        if msg["type"] != "ping":
+            return dict(msg)
+
+
+def test_portrait_changed_pushes_the_changed_tags_with_the_subscriber_role(
+        served: str, tokens: dict[Role, str], session_db: Database) -> None:
+    cid = dormant(session_db, skip=1)
+    with _subscribed(served, tokens[Role.ADMIN], cid) as admin, \
+            _subscribed(served, tokens[Role.ANALYST], cid) as analyst:
+        time.sleep(0.5)  # both subscriptions registered with the watch
+        done = httpx.post(f"http://{served}/graphql", json={"query": RECORD, "variables": {"events": views(cid, "ws")}},
+                          headers={"Authorization": f"Bearer {tokens[Role.MARKETER]}"}, timeout=60).json()
+        assert done["data"]["recordEvents"]["stored"] == 6
+        for ws, role in ((admin, Role.ADMIN), (analyst, Role.ANALYST)):
+            msg = _next(ws)
+            assert msg["type"] == "next", msg
+            change = msg["payload"]["data"]["portraitChanged"]
+            assert change["customerId"] == cid and not change["erased"]
+            assert any(t["name"].startswith("activity_30d:") for t in change["changed"])
+            assert "activity_30d:dormant" in change["removed"]
+            assert change["portrait"]["customer"]["id"] == cid
+            denied = [e for e in msg["payload"].get("errors", []) if e["path"][-1] == "email"]
+            assert bool(denied) == (role is Role.ANALYST)
+            assert (change["portrait"]["customer"]["email"] is None) == (role is Role.ANALYST)
+            if role is Role.ANALYST:
+                assert not any(t["sensitive"] for d in change["portrait"]["dimensions"] for t in d["tags"])
+
+
+def test_a_subscription_without_a_valid_token_is_refused(served: str) -> None:
+    for token in (None, "ckg_not_a_token"):
+        with connect(f"ws://{served}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            ws.send(json.dumps({"type": "connection_init",
+                                "payload": {"Authorization": f"Bearer {token}"} if token else {}}))
+            with pytest.raises(ConnectionClosed) as closed:
+                ws.recv(timeout=10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
