@@ -15,7 +15,7 @@ DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 # reachable from every network.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup lock vendor chromium demo test lint bench bench-load bench-tags bench-api clean
+.PHONY: setup lock vendor chromium demo test lint bench bench-load bench-tags bench-api soak clean
 
 setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done chromium ## venv, Neo4j, reference data, Chromium
 
@@ -90,8 +90,15 @@ bench-load: setup
 bench-tags: setup
 	$(BIN)/python -m bench tags
 
-bench-api: setup
-	$(BIN)/python -m bench api
+# ckg serve as shipped on 20k customers, a compiled load generator (bench/loadgen, Go), the Bolt floor beside it.
+BENCH_API_CUSTOMERS ?= 20000
+bench-api: setup ## portrait latency/throughput, DataLoader vs naive, subscription latency (bench/RESULTS.md)
+	$(BIN)/python -m bench api --customers $(BENCH_API_CUSTOMERS)
+
+# Mixed queries and mutations at a steady rate with Neo4j stopped for 20 s half-way (loopback only).
+SOAK_MINUTES ?= 10
+soak: setup ## the API under a steady load and a Neo4j restart (bench/RESULTS.md)
+	$(BIN)/python -m bench soak --minutes $(SOAK_MINUTES)
 
 clean:
 	-$(BIN)/ckg db stop

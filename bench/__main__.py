@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import accuracy, api, communities, load, tags
+from bench import accuracy, api, communities, load, soak, tags
 
 
 def main() -> None:
-    commands = {"load": load.main, "tags": tags.main, "api": api.main, "accuracy": accuracy.main,
+    commands = {"load": load.main, "tags": tags.main, "api": api.main, "soak": soak.main, "accuracy": accuracy.main,
                 "communities": communities.main}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{','.join(commands)}}} [options]  (--help on each)")

@@ -1,0 +1,3 @@
+module ckg/bench/loadgen
+
+go 1.21

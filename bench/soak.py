@@ -1,0 +1,257 @@
+"""Soak under a fault: ``ckg serve`` at a steady rate of mixed queries and mutations, Neo4j stopped
+for 20 s and started again half-way.
+
+    python -m bench soak [--minutes 10] [--rate 40] [--customers 2000] [--workers 2]
+
+Passes when: no error before the outage; during it only 503s (with Retry-After) besides answers;
+after the API answers again, no 5xx and no error; every recordEvents that returned success is in the
+graph at the end; the workers' memory grew less than 10% from the end of the warm-up to the end.
+Loopback only, bounded by --minutes. Neo4j is a throwaway server (ports CKG_BENCH_BOLT_PORT and
+CKG_BENCH_HTTP_PORT), or an instance of ours started before (``--neo4j-dir`` with the URI and
+password in CKG_BENCH_NEO4J_URI / CKG_BENCH_NEO4J_PASSWORD).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+
+from bench.api import PORTRAIT, Serve, load_average, prepare
+from bench.common import BenchServer, bench_server, write_section
+from ckg.graph.auth import Role, create_token
+from ckg.graph.db import Database
+from ckg.graph.queries import Query, queries
+from ckg.graph.settings import Settings
+from ckg.server import launcher
+
+console = Console()
+PORT = int(os.environ.get("CKG_BENCH_API_PORT3", "18013"))
+PAGE = "query { customers(first: 20) { edges { node { id tags { name } } } } }"
+RECORD = """mutation($events: [EventInput!]!) { recordEvents(events: $events) { __typename
+  ... on EventsRecorded { stored } } }"""
+OUTAGE_SECONDS = 20.0
+GROWTH_LIMIT = 0.10
+
+
+@dataclass
+class Outcome:
+    at: float
+    kind: str
+    status: int  # 0: no answer (transport error)
+    ok: bool
+    retry_after: bool = False
+    event_id: str | None = None
+
+
+@dataclass
+class Soak:
+    outcomes: list[Outcome] = field(default_factory=list)
+    stopped_at: float | None = None
+    started_at: float | None = None
+
+
+def worker_rss(parent: int) -> dict[int, int]:
+    """Resident memory (kB) of the uvicorn parent's children, by pid."""
+    out: dict[int, int] = {}
+    try:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except OSError:
+        return out
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out[int(pid)] = int(line.split()[1])
+        except OSError:
+            pass
+    return out
+
+
+async def drive(url: str, token: str, ids: list[str], rate: float, seconds: float, soak: Soak,
+                sku: str) -> None:
+    """Send requests at a steady rate (open loop: each its own task) for ``seconds``."""
+    auth = {"Authorization": f"Bearer {token}"}
+    day = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started = time.monotonic()
+    tasks: set[asyncio.Task[None]] = set()
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+
+        async def one(k: int) -> None:
+            roll = random.random()
+            event_id = None
+            if roll < 0.8:
+                kind, body = "portrait", {"query": PORTRAIT, "variables": {"id": random.choice(ids)}}
+            elif roll < 0.9:
+                kind, body = "page", {"query": PAGE}
+            else:
+                event_id = f"soak-{time.time_ns()}-{k}"
+                kind, body = "recordEvents", {"query": RECORD, "variables": {"events": [
+                    {"eventId": event_id, "customerId": random.choice(ids), "type": "VIEW", "at": day, "sku": sku}]}}
+            at = time.monotonic()
+            try:
+                resp = await client.post(url, json=body, headers=auth)
+                ok = resp.status_code == 200 and "errors" not in resp.json()
+                if kind == "recordEvents" and ok:
+                    ok = resp.json()["data"]["recordEvents"]["__typename"] == "EventsRecorded"
+                soak.outcomes.append(Outcome(at, kind, resp.status_code, ok, "retry-after" in resp.headers,
+                                             event_id if ok else None))
+            except httpx.HTTPError:
+                soak.outcomes.append(Outcome(at, kind, 0, False))
+
+        k = 0
+        while time.monotonic() - started < seconds:
+            task = asyncio.create_task(one(k))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            k += 1
+            await asyncio.sleep(max(0.0, started + k / rate - time.monotonic()))
+        if tasks:
+            await asyncio.gather(*tasks)
+
+
+@contextmanager
+def neo4j(args: argparse.Namespace) -> Iterator[tuple[BenchServer, launcher.Instance]]:
+    if args.neo4j_dir:
+        uri = os.environ["CKG_BENCH_NEO4J_URI"]
+        settings = Settings(neo4j_uri=uri, neo4j_password=os.environ["CKG_BENCH_NEO4J_PASSWORD"])
+        home = Settings().home
+        inst = launcher.Instance(dist=launcher.dist_dir(home), directory=Path(args.neo4j_dir),
+                                 bolt_port=settings.bolt_port,
+                                 http_port=int(os.environ.get("CKG_BENCH_HTTP_PORT", "0")),
+                                 heap="2g", pagecache="1g")
+        yield BenchServer(settings, inst), inst
+        return
+    os.environ.pop("CKG_BENCH_NEO4J_URI", None)
+    with bench_server(heap="2g", pagecache="1g") as server:
+        assert server.instance is not None
+        yield server, server.instance
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench soak", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=40.0, help="requests per second")
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--neo4j-dir", default="", help="the instance directory of a Neo4j we may stop and start")
+    args = parser.parse_args(argv)
+    random.seed(args.seed)
+    seconds = args.minutes * 60
+    started_load = load_average()
+
+    with neo4j(args) as (server, inst), server.db() as db:
+        data = prepare(db, server.settings, args.customers, args.seed, reuse=True)
+        token = create_token(db, Role.MARKETER, f"soak-{time.time_ns()}")
+        ids = [r["id"] for r in db.read(queries.api.list_customer_ids, after=None, limit=args.customers,
+                                        tag=None, dimension=None, minWeight=0.0, country=None, community=None,
+                                        segment=None, includeSensitive=True)]
+        sku = db.read(Query("bench/sku", "MATCH (p:Product) RETURN p.sku AS sku ORDER BY sku LIMIT 1"))[0]["sku"]
+        api = Serve(server.settings, PORT, args.workers, category_map=data / "category-map.toml" if data else None)
+        soak = Soak()
+        memory: list[tuple[float, int]] = []
+        try:
+            loop_start = time.monotonic()
+
+            async def run() -> None:
+                async def fault() -> None:
+                    await asyncio.sleep(seconds * 0.4)
+                    soak.stopped_at = time.monotonic()
+                    console.print("stopping Neo4j ...")
+                    await asyncio.to_thread(launcher.stop, inst)
+                    await asyncio.sleep(OUTAGE_SECONDS)
+                    await asyncio.to_thread(launcher.start, inst, server.settings.password)
+                    soak.started_at = time.monotonic()
+                    console.print("Neo4j started again")
+
+                async def sample() -> None:
+                    while time.monotonic() - loop_start < seconds:
+                        memory.append((time.monotonic() - loop_start, sum(worker_rss(api.proc.pid).values())))
+                        await asyncio.sleep(10)
+
+                await asyncio.gather(drive(f"http://127.0.0.1:{PORT}/graphql", token, ids, args.rate, seconds, soak,
+                                           sku), fault(), sample())
+
+            asyncio.run(run())
+            api.check_alive()
+        finally:
+            api.stop()
+        stored = {r["id"] for r in _stored_events(db, [o.event_id for o in soak.outcomes if o.event_id])}
+
+    report(args, soak, memory, stored, started_load)
+
+
+def _stored_events(db: Database, ids: list[str]) -> list[dict[str, Any]]:
+    return db.read(Query("bench/soak_events", "UNWIND $ids AS id MATCH ()-[r:VIEWED {eventId: id}]->() "
+                                              "RETURN DISTINCT r.eventId AS id"), ids=ids)
+
+
+def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]], stored: set[str],
+           started_load: str) -> None:
+    assert soak.stopped_at is not None and soak.started_at is not None, "the fault did not run"
+    before = [o for o in soak.outcomes if o.at < soak.stopped_at]
+    recovered_at = min((o.at for o in soak.outcomes if o.at > soak.started_at and o.ok), default=None)
+    during = [o for o in soak.outcomes if soak.stopped_at <= o.at < (recovered_at or float("inf"))]
+    after = [o for o in soak.outcomes if recovered_at is not None and o.at >= recovered_at]
+    problems: list[str] = []
+    if bad := [o for o in before if not o.ok]:
+        problems.append(f"{len(bad)} errors before the outage (statuses {sorted({o.status for o in bad})})")
+    if bad := [o for o in during if not o.ok and not (o.status == 503 and o.retry_after)]:
+        problems.append(f"{len(bad)} answers during the outage were not 503 + Retry-After "
+                        f"(statuses {sorted({o.status for o in bad})})")
+    if recovered_at is None:
+        problems.append("the API never answered again after Neo4j came back")
+    if bad := [o for o in after if not o.ok]:
+        problems.append(f"{len(bad)} errors after recovery (statuses {sorted({o.status for o in bad})})")
+    succeeded = [o.event_id for o in soak.outcomes if o.event_id]
+    lost = [e for e in succeeded if e not in stored]
+    if lost:
+        problems.append(f"{len(lost)} recordEvents returned success but are not in the graph")
+    warm = [m for t, m in memory if t >= 30] or [m for _, m in memory]
+    growth = (warm[-1] - warm[0]) / warm[0] if len(warm) > 1 and warm[0] else 0.0
+    if growth >= GROWTH_LIMIT:
+        problems.append(f"worker memory grew {growth:.0%}")
+    n503 = sum(1 for o in during if o.status == 503)
+    rows = [
+        ("requests", f"{len(soak.outcomes)} at {args.rate:.0f}/s for {args.minutes:g} min "
+                     "(80% portraits, 10% pages, 10% recordEvents)"),
+        ("errors before the outage", str(len([o for o in before if not o.ok]))),
+        ("Neo4j stopped", f"{OUTAGE_SECONDS:.0f} s, at {soak.stopped_at - soak.outcomes[0].at:.0f} s"),
+        ("during the outage", f"{len(during)} requests: {n503} answered 503 with Retry-After, "
+                              f"{sum(1 for o in during if o.ok)} answered"),
+        ("API answering again",
+         f"{(recovered_at - soak.started_at):.1f} s after Neo4j was up" if recovered_at else "never"),
+        ("errors after recovery", str(len([o for o in after if not o.ok]))),
+        ("recordEvents that returned success / found in the graph",
+         f"{len(succeeded)} / {len(succeeded) - len(lost)}"),
+        ("worker memory (RSS, all workers) after warm-up -> end",
+         f"{warm[0] / 1024:.0f} MB -> {warm[-1] / 1024:.0f} MB ({growth:+.1%})" if warm else "not sampled"),
+        ("verdict", "pass" if not problems else "FAIL: " + "; ".join(problems)),
+    ]
+    for k, v in rows:
+        console.print(f"{k}: {v}")
+    body = (f"`ckg serve --workers {args.workers}` on loopback, {args.customers:,} customers, Python asyncio + httpx "
+            f"client (open loop at a steady rate) on the same machine. Load average at the start: {started_load}; "
+            f"at the end: {load_average()}.\n\n" + "\n".join(f"- {k}: {v}" for k, v in rows) + "\n")
+    write_section("API soak", body,
+                  f"make soak  # python -m bench soak --minutes {args.minutes:g} --rate {args.rate:g}")
+    if problems:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
