@@ -8,12 +8,13 @@ fields behind the same permissions; sensitive tags sent are audited), and pushes
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from ckg.gql import metrics
 from ckg.gql import types as t
 from ckg.graph.portrait import PortraitData
 
@@ -35,6 +36,16 @@ async def portrait_changed(info: Info, customer_id: strawberry.ID) -> AsyncGener
         data: PortraitData | None = await state.portraits.get(state.adb, cid, sensitive)
         return data
 
+    metrics.SUBSCRIPTIONS.inc()
+    try:
+        async for change in _changes(info, state, cid, read, customer_id):
+            yield change
+    finally:
+        metrics.SUBSCRIPTIONS.dec()
+
+
+async def _changes(info: Info, state: Any, cid: str, read: Callable[[], Awaitable[PortraitData | None]],
+                   customer_id: strawberry.ID) -> AsyncGenerator[t.PortraitChange, None]:
     async with state.watch.watching(cid) as versions:
         first = await read()
         if first is None:
