@@ -18,7 +18,7 @@ B2C_DIMENSIONS = ("basic", "behaviour", "content_preference", "transaction", "ev
 B2B_DIMENSIONS = ("enterprise_basic", "enterprise_contact", "enterprise_transaction",
                   "enterprise_behaviour", "enterprise_preference", "purchasing_potential")
 DIMENSIONS = B2C_DIMENSIONS + B2B_DIMENSIONS
-ALGORITHMS = ("louvain_social", "pagerank_influence", "copurchase_clusters",
+ALGORITHMS = ("louvain_social", "pagerank_influence", "preference_groups",
               "wcc_identity", "bgnbd_propensity", "b2b_potential")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 Basis = Literal["registered", "profiling", "sensitive_inference"]
@@ -34,7 +34,8 @@ class TagFamily:
     description: str
     #: "cypher:<file under cypher/tags>" or "algorithm:<name>". Families that read the same
     #: neighbourhood share one file, a fused pass with one branch per family (derive_customer_attributes,
-    #: derive_order_habits, derive_event_rhythm); the refresh runs each file once per chunk.
+    #: derive_order_habits, derive_event_rhythm, derive_purchases, derive_social_reach); the refresh
+    #: runs each file once per chunk.
     derivation: str
     inputs: tuple[str, ...]
     weight_rule: str
@@ -78,7 +79,7 @@ FAMILIES: tuple[TagFamily, ...] = (
               basis="registered"),
     TagFamily("shopping_gender", "basic",
               "Gender orientation of what the customer buys (gender-targeted products), which may "
-              "differ from the registered gender.", "cypher:derive_shopping_gender",
+              "differ from the registered gender.", "cypher:derive_purchases",
               ("Order", "Product.genderTarget"), "share of gender-targeted items bought for that gender",
               expands_over="F, M"),
     TagFamily("device", "basic", "Main device used to register and shop.", "cypher:derive_customer_attributes",
@@ -109,20 +110,22 @@ FAMILIES: tuple[TagFamily, ...] = (
               DECAY + "; view 1, favourite 2, cart 3, purchase 5; saturating s/(s+3)",
               expands_over="leaf categories"),
     TagFamily("brand_affinity", "content_preference", "Brands the customer buys again and again.",
-              "cypher:derive_brand_affinity", ("CONTAINS", "MADE_BY"),
+              "cypher:derive_purchases", ("CONTAINS", "MADE_BY"),
               DECAY + "; purchases only; saturating s/(s+1), at least two purchases",
               expands_over="brands"),
     TagFamily("preference_cluster", "content_preference",
-              "The co-purchase product cluster most of the customer's purchases fall in.",
-              "algorithm:copurchase_clusters", ("CONTAINS",), "share of purchases in the cluster",
-              refresh="full", expands_over="co-purchase clusters"),
+              "Group of customers who buy and browse alike: Louvain (Leiden in GDS) on the kNN graph of "
+              "their top-level category profiles.",
+              "algorithm:preference_groups", ("CONTAINS", "VIEWED", "IN_CATEGORY", "SUBCATEGORY_OF"),
+              "share of the customer's nearest neighbours in the group", refresh="full",
+              expands_over="preference groups"),
     # --- transactions
     TagFamily("purchase_category", "transaction", "Top-level categories the customer buys from.",
-              "cypher:derive_purchase_category", ("CONTAINS", "IN_CATEGORY", "SUBCATEGORY_OF"),
+              "cypher:derive_purchases", ("CONTAINS", "IN_CATEGORY", "SUBCATEGORY_OF"),
               "share of items bought", expands_over="top-level categories"),
     TagFamily("price_sensitivity", "transaction",
               "Whether the customer buys below or above the typical price of what they buy.",
-              "cypher:derive_price_sensitivity", ("CONTAINS.unitPrice", "Product.price"),
+              "cypher:derive_purchases", ("CONTAINS.unitPrice", "Product.price"),
               "distance of the mean price ratio from 1", expands_over="high, medium, low"),
     TagFamily("marketing_sensitivity", "transaction", "Share of orders placed with a promotion.",
               "cypher:derive_order_habits", ("Order.promo",), "promo share",
@@ -144,13 +147,13 @@ FAMILIES: tuple[TagFamily, ...] = (
               "algorithm:bgnbd_propensity", ("Order.placedAt",), "P(alive)", refresh="full"),
     # --- evaluation feedback
     TagFamily("review_tendency", "evaluation", "How the customer reviews what they buy.",
-              "cypher:derive_review_tendency", ("WROTE", "Review.rating"), "reviews per order line",
+              "cypher:derive_purchases", ("WROTE", "Review.rating"), "reviews per order line",
               expands_over="promoter, critic, reviewer, silent"),
     # --- social
     TagFamily("referral_activity", "social", "Fission: how many customers this customer referred.",
-              "cypher:derive_referral_activity", ("REFERRED",), "referrals / 5, capped at 1",
+              "cypher:derive_social_reach", ("REFERRED",), "referrals / 5, capped at 1",
               expands_over="super_referrer, referrer"),
-    TagFamily("sharer", "social", "Shares products with others.", "cypher:derive_sharer",
+    TagFamily("sharer", "social", "Shares products with others.", "cypher:derive_social_reach",
               ("SHARED", "REACHED"), "reach / 10, capped at 1", expands_over="platforms"),
     TagFamily("social_community", "social",
               "Member of a social community found by Louvain on the share/referral graph.",

@@ -93,6 +93,23 @@ def data_end(db: Database) -> str:
     return str(row["asOf"]) if row["asOf"] else datetime.now(UTC).isoformat()
 
 
+#: How long an incremental refresh trusts the whole graph's data end it read (seconds): finding it
+#: scans every order and event, far more than refreshing one customer costs.
+DATA_END_TTL_SECONDS = 60.0
+_data_ends: dict[tuple[str, str], tuple[float, str]] = {}
+
+
+def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
+    """The "as of" of an incremental refresh of ``ids``: the graph's data end (read at most once a
+    minute per process) or these customers' newest order or event, whichever is later."""
+    key = (db.settings.neo4j_uri, db.settings.neo4j_database)
+    known = _data_ends.get(key)
+    if known is None or time.monotonic() - known[0] > DATA_END_TTL_SECONDS:
+        known = (time.monotonic(), data_end(db))
+        _data_ends[key] = known
+    return str(db.read(queries.tags.find_customers_data_end, ids=list(ids), known=known[1])[0]["asOf"])
+
+
 def _ids(db: Database, entity: str) -> Iterator[list[str]]:
     query = queries.tags.list_customer_ids if entity == "Customer" else queries.tags.list_enterprise_ids
     after = ""
@@ -151,7 +168,8 @@ class Refresher:
         self.db = db
         self._wanted_engine = engine
         self._engine: Engine | None = None
-        self.now = as_of or data_end(db)
+        self._as_of = as_of
+        self.now = as_of or ""  # decided by run(): the data end, or the customers' own for an incremental refresh
         self.progress = progress or NoProgress()
         self.result = RefreshResult(self.now, "networkx" if engine == "networkx" else "gds")
 
@@ -174,6 +192,9 @@ class Refresher:
             except KeyError:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
         chosen = [f for f in FAMILIES if f.name in wanted]
+        if not self._as_of:
+            self.now = incremental_as_of(self.db, customers) if customers is not None else data_end(self.db)
+            self.result.as_of = self.now
         if customers is not None:
             return self._incremental(chosen, list(customers))
         for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
