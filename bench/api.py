@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,9 @@ from ckg.graph.changes import Version
 from ckg.graph.db import Database
 from ckg.graph.maintenance import delete_all_data
 from ckg.graph.portrait import fetch_portrait
-from ckg.graph.queries import queries
+from ckg.graph.queries import Query, queries
 from ckg.graph.settings import Settings
-from ckg.graph.tags.refresh import refresh
+from ckg.graph.tags.refresh import data_end, refresh
 from ckg.loaders.generator import CATEGORY_MAP_FILE, generate
 
 console = Console()
@@ -118,8 +119,9 @@ async def bolt_floor(settings: Settings, cold: list[str], warm: list[str], round
     return out
 
 
-async def subscription_latency(port: int, token: str, ids: list[str]) -> list[float]:
-    """Per customer: subscribe, send recordEvents, time until the push arrives (ms)."""
+async def subscription_latency(port: int, token: str, ids: list[str], end: datetime) -> list[float]:
+    """Per dormant customer: subscribe, send recordEvents (views just before the data's end, which make
+    them active), time until the push arrives (ms)."""
     from websockets.asyncio.client import connect
 
     latencies: list[float] = []
@@ -132,7 +134,7 @@ async def subscription_latency(port: int, token: str, ids: list[str]) -> list[fl
                 await ws.send(json.dumps({"id": "1", "type": "subscribe",
                                           "payload": {"query": SUBSCRIBE, "variables": {"id": cid}}}))
                 await asyncio.sleep(0.3)  # registered with the watch
-                at = f"2026-{(k % 9) + 1:02d}-15T12:00:00Z"
+                at = (end - timedelta(days=1 + k % 5)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 events = [{"eventId": f"bench-sub-{time.time_ns()}-{i}", "customerId": cid, "type": "VIEW", "at": at,
                            "sku": "sku-000001"} for i in range(5)]
                 t0 = time.perf_counter()
@@ -237,7 +239,10 @@ def main(argv: list[str] | None = None) -> None:
         random.shuffle(ids)
         n = min(args.requests, len(ids) // 3)
         warm, cold_http, cold_bolt = ids[:WARM], ids[WARM:WARM + n], ids[WARM + n:WARM + 2 * n]
-        subs = ids[WARM + 2 * n:WARM + 2 * n + args.subscriptions]
+        subs = [r["id"] for r in db.read(Query("bench/dormant", "MATCH (c:Customer)-[:HAS_TAG]->(:Tag {name: "
+                                                 "'activity_30d:dormant'}) RETURN c.customerId AS id LIMIT $n"),
+                                           n=args.subscriptions)]
+        end = datetime.fromisoformat(data_end(db)[:19]).replace(tzinfo=UTC)
 
         floor = asyncio.run(bolt_floor(server.settings, cold_bolt, warm, n))
         api = Serve(server.settings, PORT, args.workers, category_map=data / CATEGORY_MAP_FILE if data else None)
@@ -250,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
             hits, misses = api.metric('ckg_portrait_cache_total{result="hit"}'), \
                 api.metric('ckg_portrait_cache_total{result="miss"}')
             batched = loadgen(binary, PORT, token, PAGE, ids[:1], n=30)
-            sub = asyncio.run(subscription_latency(PORT, token, subs)) if args.subscriptions else []
+            sub = asyncio.run(subscription_latency(PORT, token, subs, end)) if args.subscriptions else []
             api.check_alive()
         finally:
             api.stop()

@@ -202,7 +202,7 @@ def _subscribed(address: str, token: str | None, cid: str) -> Iterator[Any]:
 
 def _next(ws: Any) -> dict[str, Any]:
     while True:
-        msg = json.loads(ws.recv(timeout=60))
+        msg = json.loads(ws.recv(timeout=120))
         if msg["type"] != "ping":
             return dict(msg)
 
@@ -214,7 +214,7 @@ def test_portrait_changed_pushes_the_changed_tags_with_the_subscriber_role(
             _subscribed(served, tokens[Role.ANALYST], cid) as analyst:
         time.sleep(0.5)  # both subscriptions registered with the watch
         done = httpx.post(f"http://{served}/graphql", json={"query": RECORD, "variables": {"events": views(cid, "ws")}},
-                          headers={"Authorization": f"Bearer {tokens[Role.MARKETER]}"}, timeout=60).json()
+                          headers={"Authorization": f"Bearer {tokens[Role.MARKETER]}"}, timeout=600).json()
         assert done["data"]["recordEvents"]["stored"] == 6
         for ws, role in ((admin, Role.ADMIN), (analyst, Role.ANALYST)):
             msg = _next(ws)
