@@ -12,7 +12,8 @@ rates are ``w_in = 2 m_in / (sum kappa_r^2 / 2m)`` and ``w_out = 2 (m - m_in) / 
 and its log-likelihood (up to terms every partition shares) is
 ``m_in ln w_in + (m - m_in) ln w_out``. One group scores 0 and every node alone about
 ``sum k_i^2 / 4m`` (little); a level that merges groups with few ties between them lowers ``w_in``
-more than it adds inside ties, and scores less. Both engines run Louvain and apply the same criterion to its levels (see docs/tags.md).
+more than it adds inside ties, and scores less. Both engines run Louvain and apply the same
+criterion to its levels (docs/communities.md).
 """
 
 from __future__ import annotations
