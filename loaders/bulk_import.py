@@ -34,6 +34,9 @@ from ckg.loaders.load import LoadReport
 from ckg.server import launcher
 
 MARKER = "bulk-import-in-progress.json"
+#: Seconds to wait for the server to answer after a start (a just-imported store opens slowly on a
+#: busy host).
+START_TIMEOUT = 900.0
 #: Customers per transaction when deriving allowedUses after the import.
 CONSENT_BATCH = 20_000
 
@@ -87,7 +90,7 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
                          "run `ckg db assemble` again")
     resume = interrupted(inst)
     if not resume:
-        launcher.start(inst, settings.password)
+        launcher.start(inst, settings.password, timeout=START_TIMEOUT)
         with Database(settings) as db:
             if not database_is_empty(db):
                 raise InputError("the database already holds data: a bulk import replaces a database, so it "
@@ -99,6 +102,8 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
         report = writer.run()
         timings.steps["validate"] = time.perf_counter() - started
         timings.entities = writer.out.entities
+        if not timings.entities and not resume:
+            return report  # nothing valid to import: the database stays as it was (empty)
         # From here on the database is being replaced: a re-run after a crash imports again.
         marker_path(inst).write_text(json.dumps({"dataset": str(directory.resolve()), "at": time.time()}))
         step = time.perf_counter()
@@ -108,15 +113,15 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
         launcher.import_full(inst, settings.neo4j_database, writer.out.arguments())
         timings.steps["import"] = time.perf_counter() - step
         step = time.perf_counter()
-        launcher.start(inst, settings.password)
+        launcher.start(inst, settings.password, timeout=START_TIMEOUT)
         timings.steps["start"] = time.perf_counter() - step
         with Database(settings) as db:
             step = time.perf_counter()
             apply_schema(db)
             timings.steps["schema"] = time.perf_counter() - step
             step = time.perf_counter()
-            customers = writer.keys.get("customers.csv", [])
-            ids = [i for part in customers for i in part.to_list()]
+            customers = writer.keys.get("customers.csv")
+            ids = customers.all().to_list() if customers is not None else []
             for chunk in _chunks(ids, CONSENT_BATCH):
                 db.write(queries.consent.update_allowed_uses, ids=chunk)
             timings.steps["consents"] = time.perf_counter() - step

@@ -107,6 +107,42 @@ class ImportFiles:
         return sum(f.rows for f in self.files.values())
 
 
+class KeyRuns:
+    """The keys accepted so far from one file, as a few sorted runs (the last two merged whenever the
+    older is at most twice the newer): a block's keys are found by binary search in each run, so a
+    block costs O(b log n) and all merging O(n log n), where one set rebuilt per block costs O(n)."""
+
+    def __init__(self) -> None:
+        self.runs: list[pl.Series] = []
+        self._all: pl.Series | None = None
+
+    def add(self, keys: pl.Series) -> None:
+        if keys.len() == 0:
+            return
+        self._all = None
+        self.runs.append(keys.sort())
+        while len(self.runs) > 1 and self.runs[-2].len() <= 2 * self.runs[-1].len():
+            newer = self.runs.pop()
+            self.runs[-1] = pl.concat([self.runs[-1], newer]).sort()
+
+    def contains(self, keys: pl.Series) -> pl.Series:
+        """For each of ``keys``, whether it was added before."""
+        found = pl.Series(values=[False] * keys.len(), dtype=pl.Boolean)
+        for run in self.runs:
+            at = run.search_sorted(keys, side="left")
+            hit = (run.gather(at.clip(0, run.len() - 1)) == keys) & (at < run.len())
+            found = found | hit.fill_null(False)
+        return found
+
+    def all(self) -> pl.Series:
+        if self._all is None:
+            self._all = pl.concat(self.runs) if self.runs else pl.Series([], dtype=pl.String)
+        return self._all
+
+    def __len__(self) -> int:
+        return sum(r.len() for r in self.runs)
+
+
 _DEVICES = Output("Device", "nodes", "Device", DEVICE_NODES, (pl.col("deviceId"), pl.col("type")))
 _SEARCH_TERMS = Output("SearchTerm", "nodes", "SearchTerm", SEARCH_TERM_NODES, (pl.col("term"),))
 
@@ -119,8 +155,7 @@ class ImportWriter(Loader):
         work.mkdir(parents=True, exist_ok=True)
         self.out = ImportFiles(work)
         #: Keys accepted so far per file (one column; several joined by KEY_SEP).
-        self.keys: dict[str, list[pl.Series]] = {}
-        self._key_sets: dict[str, pl.Series] = {}
+        self.keys: dict[str, KeyRuns] = {}
         self._devices: list[pl.DataFrame] = []
         self._terms: list[pl.Series] = []
         self.block_read: dict[str, bool] = {}  # per file: read in blocks (True) or row by row
@@ -151,8 +186,7 @@ class ImportWriter(Loader):
 
     def _start_file(self, spec: FileSpec) -> None:
         self.out.open(OUTPUTS[spec.name])
-        self.keys[spec.name] = []
-        self._key_sets.pop(spec.name, None)
+        self.keys[spec.name] = KeyRuns()
         if spec.name == "customers.csv":
             self._devices = []
         if spec.name == "events.jsonl":
@@ -330,10 +364,8 @@ class ImportWriter(Loader):
         return pl.concat_str([pl.col(k) for k in spec.key], separator=KEY_SEP)
 
     def _known(self, name: str) -> pl.Series:
-        if name not in self._key_sets:
-            parts = self.keys.get(name, [])
-            self._key_sets[name] = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
-        return self._key_sets[name]
+        runs = self.keys.get(name)
+        return runs.all() if runs is not None else pl.Series([], dtype=pl.String)
 
     def _accept(self, spec: FileSpec, frame: pl.DataFrame, raw_of: Callable[[int], Any]) -> None:
         if frame.height == 0:
@@ -341,9 +373,7 @@ class ImportWriter(Loader):
         frame = frame.with_columns(self._key(spec).alias("__key"))
         bad: dict[int, RowError] = {}
         # First occurrence wins, within the block and against earlier blocks.
-        earlier = self._known(spec.name)
-        seen_before = earlier.filter(earlier.is_in(frame["__key"].unique())) if earlier.len() else earlier
-        dup = ~frame["__key"].is_first_distinct() | frame["__key"].is_in(seen_before)
+        dup = ~frame["__key"].is_first_distinct() | self.keys[spec.name].contains(frame["__key"])
         for ln, key in frame.filter(dup).select("__line", "__key").iter_rows():
             bad[ln] = RowError(spec.name, ln, spec.key[0], shorten(key.replace(KEY_SEP, "/")),
                                "duplicate id in this file (first occurrence kept)")
@@ -352,7 +382,7 @@ class ImportWriter(Loader):
             target = self._known(ref.target)
             if ref.same_file:
                 target = pl.concat([target, frame["__key"]])
-            missing = frame.filter(pl.col(ref.field).is_not_null() & ~pl.col(ref.field).is_in(target))
+            missing = frame.filter(pl.col(ref.field).is_not_null() & ~pl.col(ref.field).is_in(target.implode()))
             for ln, value in missing.select("__line", ref.field).iter_rows():
                 bad.setdefault(ln, RowError(
                     spec.name, ln, ref.field, shorten(value),
@@ -361,8 +391,7 @@ class ImportWriter(Loader):
                 frame = frame.filter(~pl.col("__line").is_in(missing["__line"]))
         for ln in sorted(bad):
             self._reject_later(bad[ln], raw_of(ln))
-        self.keys[spec.name].append(frame["__key"])
-        self._key_sets.pop(spec.name, None)
+        self.keys[spec.name].add(frame["__key"])
         for out in OUTPUTS[spec.name]:
             self.out.append(out.name, out.frame(frame))
         if spec.name == "customers.csv":

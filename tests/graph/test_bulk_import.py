@@ -55,7 +55,7 @@ class BulkServer:
 
     def load(self, directory: Path, *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "ckg", "load", str(directory), *args], env=self.env,
-                              capture_output=True, text=True, check=False, timeout=600, **popen)
+                              capture_output=True, text=True, check=False, timeout=1500, **popen)
 
     def db(self) -> Database:
         return Database(self.settings)
@@ -71,7 +71,7 @@ def bulk_server() -> Iterator[BulkServer]:
                              heap="768m", pagecache="256m")
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{BOLT}", neo4j_password=PASSWORD, neo4j_http_port=HTTP,
                         home=home)
-    launcher.start(inst, PASSWORD)
+    launcher.start(inst, PASSWORD, timeout=900)
     try:
         yield BulkServer(home, inst, settings)
     finally:
@@ -81,7 +81,7 @@ def bulk_server() -> Iterator[BulkServer]:
 
 @pytest.fixture
 def empty_bulk(bulk_server: BulkServer) -> BulkServer:
-    launcher.start(bulk_server.instance, PASSWORD)  # a test may leave it stopped
+    launcher.start(bulk_server.instance, PASSWORD, timeout=900)  # a test may leave it stopped
     with bulk_server.db() as db:
         delete_all_data(db)
     return bulk_server
