@@ -15,7 +15,7 @@ DEMO_DATA := $(CKG_HOME)/data/demo-$(DEMO_CUSTOMERS)-$(DEMO_SEED)
 # reachable from every network.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup lock vendor chromium demo test lint bench bench-load bench-tags bench-api soak clean
+.PHONY: setup lock vendor chromium demo test lint bench bench-load bench-tags bench-api bench-scale soak clean
 
 setup: $(VENV)/.installed $(CKG_HOME)/neo4j/.assembled $(CKG_HOME)/reference/.done chromium ## venv, Neo4j, reference data, Chromium
 
@@ -99,6 +99,14 @@ bench-api: setup ## portrait latency/throughput, DataLoader vs naive, subscripti
 SOAK_MINUTES ?= 10
 soak: setup ## the API under a steady load and a Neo4j restart (bench/RESULTS.md)
 	$(BIN)/python -m bench soak --minutes $(SOAK_MINUTES)
+
+# The whole life of a dataset at SCALE_CUSTOMERS through the real `ckg` command, on its own Neo4j
+# (ports 17753/17754, CKG_HOME under bench/out/): generate, first load, refreshes, an increment.
+SCALE_CUSTOMERS ?= 1000000
+SCALE_HEAP ?= 4g
+SCALE_PAGECACHE ?= 6g
+bench-scale: setup ## generate, load, refresh and increment SCALE_CUSTOMERS customers (bench/RESULTS.md)
+	$(BIN)/python -m bench scale --customers $(SCALE_CUSTOMERS) --heap $(SCALE_HEAP) --pagecache $(SCALE_PAGECACHE)
 
 clean:
 	-$(BIN)/ckg db stop
