@@ -87,10 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     table.add_column("stage")
     table.add_column("rows", justify="right")
     table.add_column("seconds", justify="right")
-    md = ["| stage | tags written | seconds |", "|---|---|---|"]
+    md = ["| stage | tags derived | seconds, first refresh | seconds, nothing changed | writes, nothing changed |",
+          "|---|---|---|---|---|"]
+    again = {s.name: s for s in unchanged.stages}
     for s in result.stages:
         table.add_row(s.name, f"{s.rows:,}", f"{s.seconds:.1f}")
-        md.append(f"| {s.name} | {s.rows:,} | {s.seconds:.1f} |")
+        u = again.get(s.name)
+        md.append(f"| {s.name} | {s.rows:,} | {s.seconds:.1f} | {u.seconds if u else 0:.1f} | {u.writes if u else 0} |")
     console.print(table)
     latencies.sort()
     p50 = statistics.median(latencies)

@@ -34,8 +34,8 @@ class TagFamily:
     description: str
     #: "cypher:<file under cypher/tags>" or "algorithm:<name>". Families that read the same
     #: neighbourhood share one file, a fused pass with one branch per family (derive_customer_attributes,
-    #: derive_order_habits, derive_event_rhythm, derive_purchases, derive_social_reach); the refresh
-    #: runs each file once per chunk.
+    #: derive_browsing, derive_purchases, derive_order_habits, derive_social_reach); the refresh runs
+    #: each file once per chunk.
     derivation: str
     inputs: tuple[str, ...]
     weight_rule: str
@@ -95,18 +95,18 @@ FAMILIES: tuple[TagFamily, ...] = (
               ("Customer.occupation",), "1.0", expands_over="occupations", basis="registered"),
     # --- website behaviour
     TagFamily("active_hours", "behaviour", "The time of day (UTC) when the customer is most active.",
-              "cypher:derive_event_rhythm", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
+              "cypher:derive_browsing", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
               "share of events in that band", expands_over="night, morning, afternoon, evening"),
     TagFamily("activity_30d", "behaviour", "Activity level over the last 30 days of behaviour events.",
-              "cypher:derive_event_rhythm", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
+              "cypher:derive_browsing", ("VIEWED", "SEARCHED", "FAVORITED", "ADDED_TO_CART"),
               "events in 30 days / 20, capped at 1", expands_over="high, medium, low, dormant"),
     TagFamily("search_interest", "behaviour", "What the customer searches for.",
-              "cypher:derive_search_interest", ("SEARCHED",), DECAY + ", saturating s/(s+1)",
+              "cypher:derive_browsing", ("SEARCHED",), DECAY + ", saturating s/(s+1)",
               expands_over="search terms"),
     # --- content preference
     TagFamily("interest", "content_preference",
               "Leaf categories the customer views, favourites, carts and buys (click preference).",
-              "cypher:derive_interest", ("VIEWED", "FAVORITED", "ADDED_TO_CART", "CONTAINS"),
+              "cypher:derive_browsing", ("VIEWED", "FAVORITED", "ADDED_TO_CART", "CONTAINS"),
               DECAY + "; view 1, favourite 2, cart 3, purchase 5; saturating s/(s+3)",
               expands_over="leaf categories"),
     TagFamily("brand_affinity", "content_preference", "Brands the customer buys again and again.",

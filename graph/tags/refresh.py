@@ -48,6 +48,8 @@ class Stage:
     name: str
     seconds: float
     rows: int
+    #: Relationships created and deleted and properties set by the stage's tag writes (0: unchanged).
+    writes: int = 0
 
 
 @dataclass
@@ -202,14 +204,16 @@ class Refresher:
         for f in chosen:
             self.db.write(queries.tags.sync_tag_family, **_sync_params(f))
         for p in cypher_passes(chosen):
-            started = time.perf_counter()
+            started, before = time.perf_counter(), sum(self.result.tag_writes.values())
             rows = self._cypher_pass(p)
-            self.result.stages.append(Stage(p.name, time.perf_counter() - started, rows))
+            self.result.stages.append(Stage(p.name, time.perf_counter() - started, rows,
+                                            sum(self.result.tag_writes.values()) - before))
         for f in chosen:
             if f.algorithm:
-                started = time.perf_counter()
+                started, before = time.perf_counter(), sum(self.result.tag_writes.values())
                 rows = self._algorithm_family(f)
-                self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows))
+                self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows,
+                                                sum(self.result.tag_writes.values()) - before))
         if SIMILARITY in wanted:
             started = time.perf_counter()
             n = similar_customers(AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
