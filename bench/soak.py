@@ -42,6 +42,8 @@ PAGE = "query { customers(first: 20) { edges { node { id tags { name } } } } }"
 RECORD = """mutation($events: [EventInput!]!) { recordEvents(events: $events) { __typename
   ... on EventsRecorded { stored } } }"""
 OUTAGE_SECONDS = 20.0
+#: How long the load goes on after Neo4j is back, at least.
+RECOVERY_SECONDS = 30.0
 GROWTH_LIMIT = 0.10
 
 
@@ -111,8 +113,16 @@ async def drive(url: str, token: str, ids: list[str], rate: float, seconds: floa
             except httpx.HTTPError:
                 soak.outcomes.append(Outcome(at, kind, 0, False))
 
+        def going() -> bool:
+            now = time.monotonic()
+            if now - started < seconds:
+                return True
+            # Past --minutes but the fault has not ended, or ended less than RECOVERY_SECONDS ago: go on,
+            # so the run always sees the API after Neo4j is back.
+            return soak.stopped_at is not None and (soak.started_at is None or now < soak.started_at + RECOVERY_SECONDS)
+
         k = 0
-        while time.monotonic() - started < seconds:
+        while going():
             task = asyncio.create_task(one(k))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -179,7 +189,8 @@ def main(argv: list[str] | None = None) -> None:
                     console.print("Neo4j started again")
 
                 async def sample() -> None:
-                    while time.monotonic() - loop_start < seconds:
+                    while time.monotonic() - loop_start < seconds or soak.started_at is None \
+                            or time.monotonic() < soak.started_at + RECOVERY_SECONDS:
                         memory.append((time.monotonic() - loop_start, sum(worker_rss(api.proc.pid).values())))
                         await asyncio.sleep(10)
 
