@@ -6,6 +6,7 @@ import typer
 
 from ckg.cli import (
     api_commands,
+    convert_commands,
     data_commands,
     db_commands,
     identity_commands,
@@ -33,6 +34,7 @@ app.add_typer(api_commands.schema_app, name="schema")
 api_commands.register_serve(app)
 app.add_typer(privacy_commands.app, name="privacy")
 app.add_typer(identity_commands.app, name="identity")
+app.add_typer(convert_commands.app, name="convert")
 
 
 @app.callback()

@@ -158,10 +158,11 @@ def evaluate(db: Database, directory: Path) -> list[Metric]:
     metrics.append(_metric("social_ari", adjusted_rand_index(act, pred), covered, len(ids)))
     metrics.append(_metric("social_nmi", normalized_mutual_info(act, pred), covered, len(ids)))
 
-    # preference groups, over every customer of the truth file (untagged = a group of one)
+    # preference groups, over the truth's customers whose consent allows the family's basis (the
+    # others may not be profiled at all); an untagged one among them is a group of one
     true_pref = {r["customerId"]: r["group"] for r in _read(truth / "preference_groups.csv")}
     tagged = {r["id"]: r["tag"] for r in read(queries.evaluation.stream_top_tag, family="preference_cluster")}
-    ids = sorted(true_pref)
+    ids = sorted(set(true_pref) & consenting[family("preference_cluster").basis])
     metrics.append(_metric("preference_ari",
                            adjusted_rand_index([true_pref[i] for i in ids], [tagged.get(i, f"none-{i}") for i in ids]),
                            _share(sum(i in tagged for i in ids), len(ids)), len(ids)))

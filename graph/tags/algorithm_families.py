@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckg.graph.algorithms import b2b_potential, bgnbd, community_ids, copurchase, identity, similarity, social
+from ckg.graph.algorithms import (
+    b2b_potential,
+    bgnbd,
+    community_ids,
+    identity,
+    preference,
+    similarity,
+    social,
+)
 from ckg.graph.algorithms.engine import Engine
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
@@ -38,6 +46,11 @@ class AlgorithmRun:
     def skip(self, family: str, reason: str) -> None:
         """Report that ``family`` did not run because its input is absent or empty."""
         self.warnings.append(f"{family}: skipped, {reason}")
+
+    def purchase_inputs(self) -> tuple[int, int]:
+        """(buyers with products, buyers with two or more distinct products)."""
+        row = self.db.read(queries.algorithms.count_purchase_inputs)[0]
+        return int(row["buyers"] or 0), int(row["pairBuyers"] or 0)
 
 
 def louvain_social(run: AlgorithmRun) -> list[TagRow]:
@@ -104,13 +117,24 @@ def pagerank_influence(run: AlgorithmRun) -> list[TagRow]:
                      "confidence": 0.8, "evidence": [f"PageRank {scores[cid]:.3f}, rank {i + 1} of {n}"]})
     return rows
 
-def copurchase_clusters(run: AlgorithmRun) -> list[TagRow]:
-    clusters = copurchase.product_clusters(run.db, run.engine)
-    prefs = copurchase.customer_preferences(run.db, clusters)
-    return [{"id": cid, "tag": f"preference_cluster:{cluster}", "weight": share,
-             "confidence": 0.9 if total >= 5 else 0.5,
-             "evidence": [f"{share:.0%} of {total} items bought fall in co-purchase cluster {cluster}"]}
-            for cid, (cluster, share, total) in prefs.items() if share >= 0.3]
+def preference_groups(run: AlgorithmRun) -> list[TagRow]:
+    """Groups of customers who buy and browse alike (:mod:`ckg.graph.algorithms.preference`)."""
+    if run.purchase_inputs()[0] + run.db.read(queries.algorithms.count_viewers)[0]["viewers"] < 2:
+        run.skip("preference_cluster", "fewer than two customers bought or viewed a product (orders with "
+                 "their items, or events, and products are needed)")
+        return []
+    found = preference.groups(run.db, run.engine, run.now)
+    rows = []
+    for cid, g in found.member.items():
+        agreeing, n = found.agreeing[cid], found.interactions[cid]
+        leading = ", ".join(found.leading.get(g, [])) or "no leading category"
+        rows.append({"id": cid, "tag": f"preference_cluster:{g}", "weight": agreeing / preference.NEIGHBOURS,
+                     "confidence": 0.9 if n >= 10 else 0.5,
+                     "evidence": [f"group {g} of {found.sizes[g]} customers, who favour {leading}",
+                                  f"{agreeing} of the {preference.NEIGHBOURS} customers most alike in "
+                                  f"{n} purchases and views are in it"]})
+    return rows
+
 
 def identity_links(resolution: identity.Resolution) -> tuple[list[dict[str, Any]], list[TagRow]]:
     """SAME_PERSON_AS links (member -> canonical) and duplicate_identity tag rows for these persons.
@@ -140,6 +164,9 @@ def identity_links(resolution: identity.Resolution) -> tuple[list[dict[str, Any]
 
 def wcc_identity(run: AlgorithmRun, ids: list[str] | None = None) -> list[TagRow]:
     """Group records of one person (everyone, or only ``ids``), link them and return their tag rows."""
+    if ids is None and not run.db.read(queries.algorithms.count_identity_records)[0]["records"]:
+        run.skip("duplicate_identity", "no customer records")
+        return []
     resolution = identity.resolve(run.db, run.engine, ids)
     links, rows = identity_links(resolution)
     run.db.write(queries.algorithms.clear_identity_links, ids=ids)
@@ -148,12 +175,27 @@ def wcc_identity(run: AlgorithmRun, ids: list[str] | None = None) -> list[TagRow
     return rows
 
 
+#: What the BG/NBD fit sees: every order up to the refresh's "as of" (the newest data by default,
+#: ``ckg tags refresh --as-of`` to replay history), cancelled ones excluded; purchases on one day
+#: count once; T runs from a customer's first purchase to "as of".
+CALIBRATION = "orders placed up to as-of, cancelled excluded, one purchase per day"
+#: Fewer buyers than this give no stable fit: the family is skipped (the last model stays).
+MIN_BUYERS = 20
+
+
 def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
     hist = run.db.read(queries.algorithms.stream_purchase_histories, now=run.now)
     data = [(float(r["x"]), float(r["tx"]), float(r["T"])) for r in hist]
-    if len(data) < 20:
+    if len(data) < MIN_BUYERS:
+        kept = run.db.read(queries.algorithms.list_models, kind="bgnbd")
+        last = f"; the model fitted to {kept[0]['calibrationEnd']} stays" if kept else ""
+        run.skip("likely_to_buy_soon", f"{len(data)} customers with orders by {run.now}; "
+                 f"BG/NBD needs {MIN_BUYERS}{last}")
         return []
     params = bgnbd.fit(data)
+    run.db.write(queries.algorithms.merge_model, kind="bgnbd", calibrationEnd=run.now, names=["r", "alpha", "a", "b"],
+                 r=params.r, alpha=params.alpha, a=params.a, b=params.b,
+                 logLikelihood=bgnbd.log_likelihood(params, data), customers=len(data), calibration=CALIBRATION)
     scored, rows = [], []
     horizon = 90 / 7
     for r, (x, tx, big_t) in zip(hist, data, strict=True):
@@ -166,12 +208,15 @@ def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
                          "evidence": [f"P(alive) {alive:.2f}, expected purchases in 90 days {expected:.2f}",
                                       f"{int(x)} repeat purchases, last {big_t - tx:.1f} weeks ago",
                                       f"BG/NBD fit r={params.r:.3f} alpha={params.alpha:.3f} "
-                                      f"a={params.a:.3f} b={params.b:.3f}"]})
+                                      f"a={params.a:.3f} b={params.b:.3f} (model calibrated to {run.now})"]})
     run.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=run.now)
     return rows
 
 def b2b_potential_tiers(run: AlgorithmRun) -> list[TagRow]:
     signals = run.db.read(queries.algorithms.stream_enterprise_signals, now=run.now)
+    if not signals:
+        run.skip("purchasing_potential", "no enterprises")
+        return []
     ranked = b2b_potential.score(signals)
     n = len(ranked)
     run.db.write(queries.algorithms.write_enterprise_potential,
@@ -187,6 +232,11 @@ def b2b_potential_tiers(run: AlgorithmRun) -> list[TagRow]:
 
 def similar_customers(run: AlgorithmRun) -> int:
     """SIMILAR_TO between customers (not a tag family), refreshed with the rest."""
+    if run.purchase_inputs()[0] < 2:
+        run.skip("similar_customers", "fewer than two customers bought products (orders with their items "
+                 "and products are needed)")
+        run.db.run_autocommit(queries.algorithms.clear_similarity)
+        return 0
     rows = similarity.similar_customers(run.db, run.engine)
     run.db.run_autocommit(queries.algorithms.clear_similarity)
     method = "fastrp_knn" if run.engine == "gds" else "jaccard"
@@ -198,7 +248,7 @@ def similar_customers(run: AlgorithmRun) -> int:
 ALGORITHM_FAMILIES: dict[str, Callable[[AlgorithmRun], list[TagRow]]] = {
     "louvain_social": louvain_social,
     "pagerank_influence": pagerank_influence,
-    "copurchase_clusters": copurchase_clusters,
+    "preference_groups": preference_groups,
     "wcc_identity": wcc_identity,
     "bgnbd_propensity": bgnbd_propensity,
     "b2b_potential": b2b_potential_tiers,

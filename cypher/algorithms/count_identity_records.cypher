@@ -1,0 +1,3 @@
+// Identity resolution's input: customer records.
+MATCH (c:Customer)
+RETURN count(c) AS records

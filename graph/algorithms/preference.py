@@ -1,0 +1,122 @@
+"""Preference groups: customers clustered on the similarity graph of what they buy and browse.
+
+A customer's profile is the share of their interactions (order lines and viewed products) in each
+top-level category of the shop's own catalogue. Profiles are compared by the Bhattacharyya
+coefficient (the cosine of the square roots of the shares, the affinity behind the Hellinger
+distance), the usual measure for compositions: it does not let one busy category dominate as a
+raw-count cosine does. Each customer is joined to their :data:`NEIGHBOURS` most similar customers
+(exact kNN, computed in blocks), and the communities of this kNN graph are the groups: Leiden in
+GDS, Louvain in networkx, both at :data:`RESOLUTION`. Every customer with at least one order line
+or view gets a group, so coverage is the share of customers who did anything.
+
+``NEIGHBOURS`` and ``RESOLUTION`` were chosen on the development seeds (``python -m bench
+accuracy``; docs/accuracy.md lists the sweep), never on held-out ones. No category name or count
+is known in advance: the categories are whatever the graph holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from ckg.graph.algorithms.engine import Engine
+from ckg.graph.algorithms.gds import projected
+from ckg.graph.db import Database
+from ckg.graph.queries import queries
+
+#: Neighbours per customer in the similarity graph (swept 10, 15, 20, 30 on the dev seeds).
+NEIGHBOURS = 15
+#: Modularity resolution (swept 0.3-2.0 on the dev seeds; below 1 merges the many small groups
+#: that customers with few interactions form around the real ones).
+RESOLUTION = 0.5
+#: Rows of the similarity matrix computed at once (memory: BLOCK x customers floats).
+BLOCK = 256
+
+
+@dataclass
+class Groups:
+    """Customer id -> group number (0 = largest), and what explains each membership."""
+
+    member: dict[str, int] = field(default_factory=dict)
+    sizes: dict[int, int] = field(default_factory=dict)
+    #: group -> its most frequent top-level categories (names), for evidence
+    leading: dict[int, list[str]] = field(default_factory=dict)
+    #: customer id -> how many of their nearest neighbours fell in their group
+    agreeing: dict[str, int] = field(default_factory=dict)
+    interactions: dict[str, int] = field(default_factory=dict)
+
+
+def profiles(db: Database, now: str) -> tuple[list[str], list[str], np.ndarray]:
+    """(customer ids, category names, interaction counts: one row per customer)."""
+    rows = db.read(queries.algorithms.stream_category_profiles, now=now)
+    ids = sorted({r["id"] for r in rows})
+    cats = sorted({r["category"] for r in rows})
+    names = {r["category"]: r["name"] or r["category"] for r in rows}
+    row_of = {c: i for i, c in enumerate(ids)}
+    col_of = {c: j for j, c in enumerate(cats)}
+    counts = np.zeros((len(ids), len(cats)))
+    for r in rows:
+        counts[row_of[r["id"]], col_of[r["category"]]] += float(r["n"])
+    return ids, [names[c] for c in cats], counts
+
+
+def knn(counts: np.ndarray, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` most similar other rows (Bhattacharyya coefficient): (indices, similarities)."""
+    n = counts.shape[0]
+    k = min(k, n - 1)
+    roots = np.sqrt(counts / counts.sum(axis=1, keepdims=True))
+    index = np.zeros((n, k), dtype=np.int64)
+    score = np.zeros((n, k))
+    for start in range(0, n, BLOCK):
+        sims = roots[start:start + BLOCK] @ roots.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, rows + start] = -1.0  # not one's own neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        index[start:start + BLOCK] = top
+        score[start:start + BLOCK] = np.take_along_axis(sims, top, axis=1)
+    return index, score
+
+
+def groups(db: Database, engine: Engine, now: str, seed: int = 42) -> Groups:
+    ids, names, counts = profiles(db, now)
+    out = Groups()
+    if len(ids) < 2:
+        return out
+    index, score = knn(counts)
+    weights: dict[tuple[int, int], float] = {}
+    for i in range(len(ids)):
+        for j, s in zip(index[i], score[i], strict=True):
+            if s > 0:
+                a, b = (i, int(j)) if i < j else (int(j), i)
+                weights[(a, b)] = max(weights.get((a, b), 0.0), float(s))
+    raw: dict[str, int]
+    if engine == "gds":
+        edges = [{"source": ids[a], "target": ids[b], "weight": w} for (a, b), w in sorted(weights.items())]
+        with projected(db, queries.algorithms.project_preference_graph, edges=edges) as name:
+            rows = db.read(queries.algorithms.stream_leiden, graph=name, gamma=RESOLUTION)
+        raw = {r["id"]: int(r["community"]) for r in rows}
+    else:
+        g = nx.Graph()
+        g.add_nodes_from(range(len(ids)))
+        g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
+        found = nx.community.louvain_communities(g, weight="weight", resolution=RESOLUTION, seed=seed)
+        raw = {ids[node]: c for c, members in enumerate(found) for node in members}
+    sizes = Counter(raw.values())
+    rank = {c: n for n, (c, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
+    out.member = {cid: rank[c] for cid, c in raw.items()}
+    out.sizes = {rank[c]: n for c, n in sizes.items()}
+    totals: dict[int, np.ndarray] = {}
+    for i, cid in enumerate(ids):
+        if cid not in out.member:
+            continue
+        g_ = out.member[cid]
+        totals[g_] = totals.get(g_, 0) + counts[i] / counts[i].sum()
+        out.agreeing[cid] = sum(out.member.get(ids[int(j)]) == g_ for j in index[i])
+        out.interactions[cid] = int(counts[i].sum())
+    for g_, t in totals.items():
+        shares = t / t.sum()
+        out.leading[g_] = [names[j] for j in np.argsort(-shares)[:3] if shares[j] >= 0.1]
+    return out
