@@ -15,8 +15,10 @@ from typing import Any, cast
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 
 from ckg.graph.db import Database, Row
+from ckg.graph.errors import WriteInReadTransaction
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
+from ckg.graph.statement_access import writes_to_store
 
 #: How long a managed transaction is retried on a transient failure before the error is raised.
 RETRY_SECONDS = 2.0
@@ -73,7 +75,12 @@ class AsyncDatabase:
             self._on_finish()
 
     async def read(self, query: Query, **params: Any) -> list[Row]:
-        """Run one read query in a managed transaction and return its rows as dicts."""
+        """Run one read query in a managed transaction and return its rows as dicts.
+
+        A statement that writes is refused before it is sent, as by ``Database.read`` (docs/scaling.md).
+        """
+        if writes_to_store(query):
+            raise WriteInReadTransaction(f"cypher/{query.name}.cypher writes to the graph; run it through write()")
 
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
             result = await tx.run(query.text, params)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
+from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.db import Database
 from ckg.graph.errors import WriteInReadTransaction
 from ckg.graph.queries import Query, queries
@@ -66,6 +68,19 @@ def test_database_read_refuses_a_writing_statement_before_sending_it() -> None:
         assert db.round_trips == 0
     finally:
         db.close()
+
+
+def test_the_api_async_read_refuses_a_writing_statement_too() -> None:
+    async def attempt() -> None:
+        db = AsyncDatabase(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.5))
+        try:
+            with pytest.raises(WriteInReadTransaction, match="cypher/load/merge_customers.cypher"):
+                await db.read(queries.load.merge_customers, rows=[])
+            assert db.round_trips == 0
+        finally:
+            await db.close()
+
+    asyncio.run(attempt())
 
 
 def _calls(method: str) -> list[tuple[str, int, str]]:
