@@ -41,12 +41,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--incremental-runs", type=int, default=50)
+    parser.add_argument("--heap", default="6g", help="Heap of the throwaway server (smaller on a shared machine).")
+    parser.add_argument("--pagecache", default="4g", help="Page cache of the throwaway server.")
     args = parser.parse_args(argv)
 
     data = OUT / f"tags-{args.customers}-{args.seed}"
     shutil.rmtree(data, ignore_errors=True)
     generate(args.customers, args.seed, data)
-    with bench_server(heap="6g", pagecache="4g") as server, server.db(data / CATEGORY_MAP_FILE) as db:
+    with bench_server(heap=args.heap, pagecache=args.pagecache) as server, server.db(data / CATEGORY_MAP_FILE) as db:
         delete_all_data(db)
         console.print(f"loading {args.customers} customers ...")
         load = run_cli(["load", str(data)], server.settings)
