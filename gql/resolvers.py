@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
@@ -9,7 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ckg.gql import types as t
-from ckg.gql.paging import After, First, check_first, decode_cursor, encode_cursor
+from ckg.gql.paging import After, CursorError, First, check_first, decode_cursor, encode_cursor
 from ckg.graph import (
     changes,
     consent,
@@ -24,11 +27,16 @@ from ckg.graph import (
     segments,
 )
 from ckg.graph import events as event_store
+from ckg.graph import tag_history as history
 from ckg.graph.communities import community_detail
-from ckg.graph.errors import NotFound
+from ckg.graph.errors import InputError, NotFound
+from ckg.graph.portrait import assemble, tag_description
 from ckg.graph.tags.catalogue import FAMILIES, is_sensitive_tag
 from ckg.graph.tags.explain import explain, tags_held
 from ckg.graph.tags.refresh import refresh
+
+AsOf = Annotated[datetime | None, strawberry.argument(
+    description="The portrait as it stood at this time (ISO-8601), from the tag history; omitted: now.")]
 
 
 async def server(info: Info) -> t.ServerStatus:
@@ -84,11 +92,51 @@ async def enterprises_(info: Info, first: First = 20, after: After = None, count
                                                        end_cursor=edges[-1].cursor if edges else None))
 
 
-async def portrait(info: Info, customer_id: strawberry.ID) -> t.Portrait | None:
-    """One round trip (the customer, their tags and communities, the version), through the cache."""
+async def portrait(info: Info, customer_id: strawberry.ID, as_of: AsOf = None) -> t.Portrait | None:
+    """One round trip (the customer, their tags and communities, the version), through the cache;
+    ``asOf``: the tags as they stood then, read from the tag history (not cached)."""
+    if as_of is not None:
+        return await _portrait_as_of(info, str(customer_id), as_of)
     state = info.context.request.app.state
     data = await state.portraits.get(state.adb, str(customer_id), info.context.can_read_sensitive)
     return None if data is None else t.portrait_of(info, data)
+
+
+async def _portrait_as_of(info: Info, customer_id: str, as_of: datetime) -> t.Portrait | None:
+    row = await info.context.loaders.customer.load(customer_id)
+    if row is None:
+        return None
+    versions = await run_in_threadpool(history.tags_as_of, info.context.db, customer_id, as_of.isoformat(),
+                                       include_sensitive=info.context.can_read_sensitive)
+    tags = [{"name": v.tag, "dimension": v.dimension, "weight": v.weight, "confidence": v.confidence,
+             "computedAt": v.valid_from, "source": v.source, "sensitive": v.sensitive,
+             "description": tag_description(v.tag)} for v in versions]
+    t.audit_sensitive(info, customer_id, tags)
+    p = assemble(row, tags)
+    return t.Portrait(customer=t.Customer.of(row), p_alive=None, expected_purchases_90d=None,
+                      dimensions=[t.PortraitDimension(name=d, tags=[t.Tag.of(x) for x in rows])
+                                  for d, rows in p.dimensions])
+
+
+async def tag_history(info: Info, customer_id: strawberry.ID, tag: str | None = None, first: First = 20,
+                      after: After = None) -> t.TagHistory | None:
+    """Every version of the customer's tags (or of one tag), newest first; null for an unknown customer."""
+    check_first(first)
+    try:
+        page = await run_in_threadpool(lambda: history.tag_history(
+            info.context.db, str(customer_id), tag, first=first, after=after,
+            include_sensitive=info.context.can_read_sensitive))
+    except NotFound:
+        return None
+    except InputError as exc:
+        raise CursorError(str(exc)) from exc
+    rows = [{"name": v.tag, "sensitive": v.sensitive} for v in page.versions]
+    t.audit_sensitive(info, str(customer_id), rows)
+    return t.TagHistory(
+        versions=[t.TagVersion(tag=v.tag, dimension=v.dimension, sensitive=v.sensitive, weight=v.weight,
+                               confidence=v.confidence, source=v.source, valid_from=v.valid_from,
+                               valid_to=v.valid_to, reason=v.reason, cursor=v.cursor) for v in page.versions],
+        page_info=t.PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 
 def portraits_changed(info: Info, customer_ids: list[str] | None) -> None:

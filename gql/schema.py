@@ -47,6 +47,8 @@ class Query:
                                                            description="Enterprises by purchasing potential.")
     portrait: t.Portrait | None = strawberry.field(resolver=r.portrait,
                                                    description="A customer's tags grouped by dimension.")
+    tag_history: t.TagHistory | None = strawberry.field(
+        resolver=r.tag_history, description="Every version of a customer's tags (or one tag), newest first.")
     tag_catalog: t.TagCatalog = strawberry.field(resolver=r.tag_catalog)
     community: t.CommunityDetail | None = strawberry.field(resolver=r.community)
     recommendations: list[t.Recommendation] = strawberry.field(resolver=r.recommendations)

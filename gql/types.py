@@ -616,3 +616,24 @@ ExportCustomerResult = Annotated[CustomerExport | NotFoundError, strawberry.unio
 EraseResult = Annotated[CustomerErased | NotFoundError, strawberry.union("EraseCustomerResult")]
 RefreshTagsResult = Annotated[TagsRefreshed | JobStarted | NotFoundError | BusyError,
                               strawberry.union("RefreshTagsResult")]
+
+
+@strawberry.type(description="One version of one tag on a customer: current (validTo null) or ended.")
+class TagVersion:
+    tag: str
+    dimension: str | None
+    sensitive: bool
+    weight: float | None
+    confidence: float | None
+    source: str | None
+    valid_from: str | None = strawberry.field(description="When this version began (the refresh's as-of time).")
+    valid_to: str | None = strawberry.field(description="When it ended; null while it is current.")
+    reason: str | None = strawberry.field(description="Why it ended: `ended` (no longer derived) or "
+                                                      "`weight_changed` (a new version began).")
+    cursor: str
+
+
+@strawberry.type(description="A page of a customer's tag versions, newest first.")
+class TagHistory:
+    versions: list[TagVersion]
+    page_info: PageInfo
