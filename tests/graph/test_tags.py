@@ -56,6 +56,8 @@ def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> 
     assert metrics["life_stage_f1"].value >= 0.5, seen  # 0.63 over the 6 consenting expecting parents
     assert metrics["b2b_spearman"].value >= 0.75, seen  # 0.94 here, 0.83 held out
     assert metrics["propensity_auc"].value >= 0.7, seen  # 0.77 held out
+    # 0.60 here (GDS; 0.64 networkx) on 1,500 customers, 0.71 held out on 5,000
+    assert metrics["preference_ari"].value >= 0.5 and metrics["preference_ari"].coverage >= 0.9, seen
 
 
 def test_every_tag_has_weight_confidence_time_source_and_evidence(tagged: Database) -> None:
