@@ -140,13 +140,13 @@ def _link_distribution(scale: Scale) -> None:
             link.symlink_to(dist / part)
 
 
-def _store_mb(scale: Scale) -> float:
-    total = 0
+def _store_mb(scale: Scale) -> str:
+    """The database's store files and its transaction logs on disk."""
+    sizes = []
     for sub in ("databases/neo4j", "transactions/neo4j"):
-        for path in (scale.instance / "data" / sub).rglob("*"):
-            if path.is_file():
-                total += path.stat().st_size
-    return total / 2**20
+        total = sum(p.stat().st_size for p in (scale.instance / "data" / sub).rglob("*") if p.is_file())
+        sizes.append(total / 2**20)
+    return f"store {sizes[0]:,.0f} MB + {sizes[1]:,.0f} MB transaction logs"
 
 
 def _server_rss_mb(scale: Scale) -> float | None:
@@ -256,12 +256,12 @@ def measure(scale: Scale, reuse_data: bool, networkx_cap: float | None) -> list[
     store = _store_mb(scale)
     load.rate = f"{entities / load.seconds:,.0f} entities/s"
     load.detail = (f"{entities:,} nodes + relationships; counts = manifest: {'yes' if exact else 'NO'}; "
-                   f"store {store:,.0f} MB")
+                   f"{store}")
     if not exact:
         raise StepFailed("the first load's counts differ from the manifest")
 
     first = scale.run("first full refresh", ["tags", "refresh"])
-    first.detail = _writes(first)
+    first.detail = f"{_writes(first)}; after it: {_store_mb(scale)}"
     with Database(scale.settings()) as db:
         before = _memberships(db)
     again = scale.run("refresh, nothing changed", ["tags", "refresh"])
@@ -288,7 +288,7 @@ def measure(scale: Scale, reuse_data: bool, networkx_cap: float | None) -> list[
     server_rss = _server_rss_mb(scale)
     if server_rss is not None:
         notes.append(f"Neo4j server peak RSS (since its last start): {server_rss:,.0f} MB")
-    notes.append(f"store after the first load: {store:,.0f} MB (data/databases + data/transactions)")
+    notes.append(f"after the first load: {store} (data/databases/neo4j, data/transactions/neo4j)")
 
     if networkx_cap is not None and (ROOT / "bench" / "communities.py").exists():
         # On the graph this run loaded and refreshed (it writes its own section of RESULTS.md).
@@ -349,6 +349,7 @@ def main(argv: list[str] | None = None) -> None:
         table.add_row(*cells)
         md.append("| " + " | ".join(cells) + " |")
     console.print(table)
+    (scale.work / "table.md").write_text("\n".join(md) + "\n")  # kept for a failed or --no-results run
     for note in notes:
         console.print(f"- {note}")
     if failure is not None:
