@@ -13,7 +13,7 @@ CALL (c) {
     UNWIND ats AS at
     WITH CASE WHEN at.hour < 6 THEN 'night' WHEN at.hour < 12 THEN 'morning' WHEN at.hour < 18 THEN 'afternoon'
            ELSE 'evening' END AS band, count(*) AS n
-    WITH band, n ORDER BY n DESC
+    WITH band, n ORDER BY n DESC, band
     WITH collect({band: band, n: n})[0] AS top, sum(n) AS total WHERE total >= 3
     RETURN 'active_hours:' + top.band AS tag, top.n * 1.0 / total AS weight,
            CASE WHEN total >= 10 THEN 0.9 ELSE 0.6 END AS confidence,

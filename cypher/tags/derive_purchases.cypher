@@ -7,7 +7,7 @@ CALL (c) {
   // shopping_gender
   MATCH (c)-[:PLACED]->(o:Order)-[r:CONTAINS]->(p:Product)
   WHERE p.genderTarget IN ['F', 'M']
-  WITH c, p.genderTarget AS g, sum(r.quantity) AS n, collect(DISTINCT o.orderId)[0..5] AS orders
+  WITH c, p.genderTarget AS g, sum(r.quantity) AS n, apoc.coll.sort(collect(DISTINCT o.orderId))[0..5] AS orders
   WITH c, collect({g: g, n: n, orders: orders}) AS parts, sum(n) AS total
   UNWIND parts AS part
   WITH c, part, total WHERE total >= 2 AND part.n * 1.0 / total >= 0.6
@@ -20,7 +20,7 @@ CALL (c) {
   MATCH (c)-[:PLACED]->(o:Order)-[r:CONTAINS]->(:Product)-[:IN_CATEGORY]->(:Category)
         -[:SUBCATEGORY_OF*0..]->(top:Category)
   WHERE NOT (top)-[:SUBCATEGORY_OF]->() AND o.placedAt <= datetime($now)
-  WITH c, top, sum(r.quantity) AS n, collect(DISTINCT o.orderId)[0..5] AS orders
+  WITH c, top, sum(r.quantity) AS n, apoc.coll.sort(collect(DISTINCT o.orderId))[0..5] AS orders
   WITH c, collect({top: top.name, n: n, orders: orders}) AS tops, sum(n) AS total
   UNWIND tops AS t
   WITH c, t, total WHERE t.n * 1.0 / total >= 0.15
@@ -56,7 +56,7 @@ CALL (c) {
   WHERE o.placedAt <= datetime($now)
   WITH c, b, count(DISTINCT o) AS orders,
        sum(0.5 ^ (duration.inDays(o.placedAt, datetime($now)).days / $halfLifeDays)) AS s,
-       collect(DISTINCT o.orderId)[0..5] AS ids
+       apoc.coll.sort(collect(DISTINCT o.orderId))[0..5] AS ids
   WHERE orders >= 2
   RETURN 'brand_affinity:' + b.name AS tag, s / (s + 1.0) AS weight,
          CASE WHEN orders >= 3 THEN 0.9 ELSE 0.7 END AS confidence,
