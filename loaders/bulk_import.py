@@ -95,6 +95,8 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
             if not database_is_empty(db):
                 raise InputError("the database already holds data: a bulk import replaces a database, so it "
                                  "only loads into an empty one. Use --mode online to add to it.")
+    for stale in inst.directory.glob("ckg-import-*"):  # left by a load killed before it could clean up
+        shutil.rmtree(stale, ignore_errors=True)
     work = work_dir or Path(tempfile.mkdtemp(prefix="ckg-import-", dir=inst.directory))
     try:
         started = time.perf_counter()
