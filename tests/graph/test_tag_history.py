@@ -169,6 +169,15 @@ def test_full_refresh_prunes_history_past_retention(db: Database) -> None:
     assert [at(r["t"]) for r in kept] == [at("2025-12-01T00:00:00Z")]
 
 
+def test_full_refresh_with_nothing_changed_writes_no_tag(db: Database, tmp_path: Path) -> None:
+    generate(300, 8, tmp_path / "d")
+    assert load_dataset(db, tmp_path / "d").ok
+    refresh(db, engine="networkx")
+    again = refresh(db, engine="networkx")
+    assert [(s.name, s.writes) for s in again.stages if s.writes] == []
+    assert sum(again.tag_writes.values()) == 0, again.tag_writes
+
+
 # ---------------------------------------------------------------------- kill -9 during a refresh
 def _tags(db: Database) -> list[tuple[str, str, float]]:
     rows = db.read(q("MATCH (s)-[h:HAS_TAG]->(t:Tag) RETURN coalesce(s.customerId, s.enterpriseId) AS id, "
