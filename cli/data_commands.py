@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def register(app: typer.Typer) -> None:
         if quarantine is None:
             quarantine = settings.home.resolve() / "quarantine" / f"{directory.resolve().name}.jsonl"
         start = time.perf_counter()
-        inst = demo_instance(settings)
+        inst = LaunchedServer(demo_instance(settings), settings.password)
         if _bulk(settings, inst, mode):
             timings = ImportTimings()
             with _progress() as progress:
@@ -171,7 +172,34 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _bulk(settings: Settings, inst: launcher.Instance, mode: LoadMode) -> bool:
+@dataclass(frozen=True)
+class LaunchedServer:
+    """The local server ``ckg db start`` runs, as the bulk load sees it (loaders.bulk_import.LocalServer)."""
+
+    inst: launcher.Instance
+    password: str
+
+    @property
+    def directory(self) -> Path:
+        return self.inst.directory
+
+    def has_import_tool(self) -> bool:
+        return launcher.has_import_tool(self.inst.dist)
+
+    def serves(self, bolt_port: int) -> bool:
+        return launcher.read_pid(self.inst) is not None and launcher.configured_bolt_port(self.inst) == bolt_port
+
+    def start(self, timeout: float) -> None:
+        launcher.start(self.inst, self.password, timeout=timeout)
+
+    def stop(self) -> None:
+        launcher.stop(self.inst)
+
+    def import_full(self, database: str, arguments: list[str]) -> None:
+        launcher.import_full(self.inst, database, arguments)
+
+
+def _bulk(settings: Settings, inst: LaunchedServer, mode: LoadMode) -> bool:
     """Whether this load goes through the import tool (see ``ckg load --help``)."""
     if mode is LoadMode.online:
         return False

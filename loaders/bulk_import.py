@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ckg.graph.db import Database
 from ckg.graph.errors import InputError
@@ -31,7 +31,6 @@ from ckg.graph.schema import apply_schema
 from ckg.graph.settings import Settings
 from ckg.loaders.import_files import ImportWriter
 from ckg.loaders.load import LoadReport
-from ckg.server import launcher
 
 MARKER = "bulk-import-in-progress.json"
 #: Seconds to wait for the server to answer after a start (a just-imported store opens slowly on a
@@ -39,6 +38,31 @@ MARKER = "bulk-import-in-progress.json"
 START_TIMEOUT = 900.0
 #: Customers per transaction when deriving allowedUses after the import.
 CONSENT_BATCH = 20_000
+
+
+class LocalServer(Protocol):
+    """The local Neo4j a bulk load stops, imports into and starts again.
+
+    The loader does not run servers itself (``ckg.server`` is below the CLI, not below the loaders):
+    the command line hands it an adapter over :mod:`ckg.server.launcher` (``cli.data_commands``).
+    """
+
+    @property
+    def directory(self) -> Path:
+        """The instance's own directory (data, logs, and the import marker)."""
+        ...
+
+    def has_import_tool(self) -> bool: ...
+
+    def serves(self, bolt_port: int) -> bool:
+        """Whether the instance is running and configured on ``bolt_port``."""
+        ...
+
+    def start(self, timeout: float) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def import_full(self, database: str, arguments: list[str]) -> None: ...
 
 
 @dataclass
@@ -49,23 +73,23 @@ class ImportTimings:
     entities: int = 0  # nodes and relationships written to the import files
 
 
-def marker_path(inst: launcher.Instance) -> Path:
+def marker_path(inst: LocalServer) -> Path:
     return inst.directory / MARKER
 
 
-def interrupted(inst: launcher.Instance) -> bool:
+def interrupted(inst: LocalServer) -> bool:
     """Whether a bulk import into this instance was started and never finished."""
     return marker_path(inst).exists()
 
 
-def manages(settings: Settings, inst: launcher.Instance) -> bool:
+def manages(settings: Settings, inst: LocalServer) -> bool:
     """Whether ``settings`` point at the local instance ``inst`` that ckg runs (or an interrupted import
     left stopped): only that server can be stopped and imported into."""
     if not settings.is_local:
         return False
     if interrupted(inst):
         return True
-    return launcher.read_pid(inst) is not None and launcher.configured_bolt_port(inst) == settings.bolt_port
+    return inst.serves(settings.bolt_port)
 
 
 def database_is_empty(db: Database) -> bool:
@@ -77,7 +101,7 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
-def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, timings: ImportTimings | None = None,
+def bulk_load(settings: Settings, inst: LocalServer, directory: Path, *, timings: ImportTimings | None = None,
               work_dir: Path | None = None, **options: Any) -> LoadReport:
     """Load ``directory`` into the empty database of the local instance ``inst`` through the import tool.
 
@@ -85,12 +109,11 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
     ``options`` are the :class:`~ckg.loaders.load.Loader` options (max_rejects, quarantine, progress).
     """
     timings = timings if timings is not None else ImportTimings()
-    if not launcher.has_import_tool(inst.dist):
-        raise InputError(f"the Neo4j in {inst.dist} has no import tool (neo4j-import-tool): "
-                         "run `ckg db assemble` again")
+    if not inst.has_import_tool():
+        raise InputError("the local Neo4j has no import tool (neo4j-import-tool): run `ckg db assemble` again")
     resume = interrupted(inst)
     if not resume:
-        launcher.start(inst, settings.password, timeout=START_TIMEOUT)
+        inst.start(START_TIMEOUT)
         with Database(settings) as db:
             if not database_is_empty(db):
                 raise InputError("the database already holds data: a bulk import replaces a database, so it "
@@ -109,13 +132,13 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
         # From here on the database is being replaced: a re-run after a crash imports again.
         marker_path(inst).write_text(json.dumps({"dataset": str(directory.resolve()), "at": time.time()}))
         step = time.perf_counter()
-        launcher.stop(inst)
+        inst.stop()
         timings.steps["stop"] = time.perf_counter() - step
         step = time.perf_counter()
-        launcher.import_full(inst, settings.neo4j_database, writer.out.arguments())
+        inst.import_full(settings.neo4j_database, writer.out.arguments())
         timings.steps["import"] = time.perf_counter() - step
         step = time.perf_counter()
-        launcher.start(inst, settings.password, timeout=START_TIMEOUT)
+        inst.start(START_TIMEOUT)
         timings.steps["start"] = time.perf_counter() - step
         with Database(settings) as db:
             step = time.perf_counter()
@@ -136,4 +159,4 @@ def bulk_load(settings: Settings, inst: launcher.Instance, directory: Path, *, t
     return report
 
 
-__all__ = ["ImportTimings", "bulk_load", "database_is_empty", "interrupted", "manages"]
+__all__ = ["ImportTimings", "LocalServer", "bulk_load", "database_is_empty", "interrupted", "manages"]
