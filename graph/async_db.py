@@ -82,26 +82,23 @@ class AsyncDatabase:
         if writes_to_store(query):
             raise WriteInReadTransaction(f"cypher/{query.name}.cypher writes to the graph; run it through write()")
 
-        async def work(tx: AsyncManagedTransaction) -> list[Row]:
-            result = await tx.run(query.text, params)
-            return await result.data()
-
         with self._counted(), self.errors():
             async with self._driver.session(database=self.settings.neo4j_database) as session:
-                return await session.execute_read(work)
+                return await session.execute_read(_rows, query.text, params)
 
     async def write(self, query: Query, **params: Any) -> list[Row]:
         """Run one write query in a managed transaction and return its rows as dicts."""
-
-        async def work(tx: AsyncManagedTransaction) -> list[Row]:
-            result = await tx.run(query.text, params)
-            return await result.data()
-
         with self._counted(), self.errors():
             async with self._driver.session(database=self.settings.neo4j_database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(_rows, query.text, params)
 
     async def ping(self) -> None:
         """Raise :class:`DatabaseUnavailable` or :class:`AuthenticationFailed` unless Neo4j answers."""
         with self.errors():
             await self._driver.verify_connectivity()
+
+
+async def _rows(tx: AsyncManagedTransaction, text: str, params: dict[str, Any]) -> list[Row]:
+    """One statement in a managed transaction (retried as a whole by the driver), its rows as dicts."""
+    result = await tx.run(text, params)
+    return await result.data()
