@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,3 +94,11 @@ def db(session_db: Database) -> Iterator[Database]:
 @pytest.fixture
 def settings(neo4j_server: Neo4jUnderTest) -> Settings:
     return neo4j_server.settings
+
+
+def free_port() -> int:
+    """A loopback port no one listens on now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

@@ -6,7 +6,6 @@ over graphql-transport-ws with a real WebSocket client."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from ckg.graph.db import Database
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
 from tests.api.conftest import Gql
-from tests.conftest import Neo4jUnderTest
+from tests.conftest import Neo4jUnderTest, free_port
 
 PORTRAIT = """query($id: ID!) { portrait(customerId: $id) { pAlive customer { id country community { id size }
   tags { name } } dimensions { name tags { name weight confidence computedAt description source } } } }"""
@@ -162,17 +161,10 @@ def test_a_neo4j_outage_answers_503_with_retry_after_and_recovers(
 
 
 # ------------------------------------------------------------------ subscriptions, over a real socket
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(neo4j_server: Neo4jUnderTest, api_data: Any) -> Iterator[str]:
     """The app under uvicorn (uvloop, httptools, websockets) in a thread, on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(neo4j_server.settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on", loop="uvloop", http="httptools"))
     thread = threading.Thread(target=server.run, name="ckg-serve-ws", daemon=True)

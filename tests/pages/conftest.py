@@ -9,7 +9,6 @@ missing): Playwright's own browser download is not reachable from every network.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from ckg.graph.settings import Settings
 from ckg.graph.tags.refresh import refresh
 from ckg.loaders.generator import generate
 from ckg.loaders.load import load_dataset
+from tests.conftest import free_port
 
 CHROMIUM = os.environ.get("CKG_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -75,18 +75,11 @@ def tokens(session_db: Database, page_data: Path) -> dict[Role, str]:
     return {role: create_token(session_db, role, f"pages-{role.value}") for role in Role}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="package")
 def base_url(neo4j_server: Any, page_data: Path) -> Iterator[str]:
     """``ckg serve``'s app, served by uvicorn in a thread of this process on a free loopback port."""
     settings: Settings = neo4j_server.settings
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name="ckg-serve", daemon=True)
