@@ -55,8 +55,7 @@ def identity_sweep(db: Database, data: Path) -> dict[float, float]:
     f1s = {}
     for threshold in THRESHOLDS:
         g = nx.Graph()
-        g.add_edges_from((k.a, k.b) for k in links
-                         if k.confidence >= threshold and identity.LINKING_KINDS & set(k.via))
+        g.add_edges_from((k.a, k.b) for k in links if k.accepted_at(threshold))
         found = pairs_within({min(c): sorted(c) for c in nx.connected_components(g)})
         f1s[threshold] = precision_recall(found, true_pairs)[2]  # type: ignore[arg-type]
     return f1s

@@ -1,11 +1,14 @@
 """Identity resolution: evidence-weighted links between customer records, grouped into persons.
 
 Candidates are pairs of records that share a normalised email (trimmed, lower-cased), a
-normalised phone (digits only) or a device (``cypher/algorithms/identity_pairs.cypher``, the one
-home of the pattern, streamed by both engines). Each candidate is weighed here, in log-odds
-points: a shared email says more than a shared phone (recycled numbers, family lines), which says
-more than a shared device (households, shop tablets); name similarity supports or contradicts.
-A shared device never links on its own, nor does any evidence without a shared email or phone.
+similar email (the same domain, local parts one typing error apart), a normalised phone (digits
+only) or a device (``cypher/algorithms/identity_pairs.cypher``, the one home of the pattern,
+streamed by both engines). Each candidate is weighed here, in log-odds points: a shared email
+says more than a similar one (a typo, or another person's address), and more than a shared phone
+(recycled numbers, family lines), which says more than a shared device (households, shop
+tablets); name similarity supports or contradicts. A link needs an email, a similar email or a
+phone, or else a shared device together with the same full name (after case, accents and
+spacing): a shared device alone never links, nor a device with a relative's name.
 Links whose confidence reaches :data:`LINK_THRESHOLD` are kept, except pairs someone declared
 "not the same" (``ckg identity unlink``); the kept links are grouped by connected components
 (GDS WCC or networkx), and a group holding a declared pair is cut between them (minimum cut on
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import networkx as nx
 
@@ -30,25 +35,34 @@ from ckg.graph.queries import queries
 #: Log-odds points of each kind of evidence (a logistic turns their sum into a confidence).
 PRIOR = -3.0
 EMAIL_POINTS = 4.0
+#: Two emails of one domain whose local parts are one typing error apart (:func:`similar_emails`).
+SIMILAR_EMAIL_POINTS = 2.5
 PHONE_POINTS = 3.0
-DEVICE_POINTS = 1.0
-#: Name similarity (0..1) adds ``NAME_SLOPE * (s - NAME_NEUTRAL)`` points, within these bounds:
-#: a near-identical name (one typo, another case) supports, a different first name (a relative,
-#: however alike: Laura and Lucia score 0.8) contradicts.
-NAME_NEUTRAL = 0.9
-NAME_SLOPE = 40.0
-#: A name one edit away (a letter changed, added, dropped or two swapped) scores at least this.
-ONE_TYPO_SIMILARITY = 0.95
-NAME_POINTS_MAX = 3.0
-NAME_POINTS_MIN = -6.0
+DEVICE_POINTS = 2.0
+#: Name evidence, compared once case, accents, spacing and punctuation are ignored
+#: (:func:`name_agreement`): the same first and last name supports most, one typing slip in one of
+#: them a little less, and another first or last name contradicts: a relative shares the surname,
+#: the device and often the email or the phone, never the first name (Lucia and Lucas, Ana and Hana
+#: are two people, however alike they look).
+SAME_NAME_POINTS = 3.0
+NAME_SLIP_POINTS = 2.0
+OTHER_NAME_POINTS = -6.0
+#: A slip that adds or drops a letter is forgiven only between words this long or longer: in a
+#: short name it usually makes another name (Ana, Hana; Lena, Elena). Swapped or changed letters
+#: are forgiven at any length.
+SLIP_MIN_LENGTH = 5
 #: A link is kept when its confidence reaches this. Chosen on the development seeds
 #: (``python -m bench accuracy``), never on held-out ones.
 LINK_THRESHOLD = 0.7
 #: An identifier shared by more records than this is not personal (a switchboard, a shop
 #: kiosk, a placeholder email): it yields no candidates.
 MAX_SHARED = 20
-#: Identifier kinds that can carry a link; a device only supports one of these.
-LINKING_KINDS = frozenset({"email", "phone"})
+#: Identifier kinds that can carry a link; a shared device links only with an agreeing name
+#: (the same, or one slip apart), never alone.
+LINKING_KINDS = frozenset({"email", "similar_email", "phone"})
+#: The shortest local part (before the @) a similar email is considered for: "ann@" and "anna@"
+#: are one letter apart and rarely one person.
+SIMILAR_EMAIL_MIN_LOCAL = 6
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,19 @@ class Link:
     confidence: float
     via: tuple[str, ...]
     evidence: tuple[str, ...]
+    names_agree: bool = False  # the same name, or one slip apart (:func:`name_agreement`)
+
+    @property
+    def linkable(self) -> bool:
+        """Evidence that may carry a link: an email, a similar email or a phone; or a device with an agreeing name."""
+        return bool(LINKING_KINDS & set(self.via)) or ("device" in self.via and self.names_agree)
+
+    def accepted_at(self, threshold: float) -> bool:
+        return self.confidence >= threshold and self.linkable
 
     @property
     def accepted(self) -> bool:
-        return self.confidence >= LINK_THRESHOLD and bool(LINKING_KINDS & set(self.via))
+        return self.accepted_at(LINK_THRESHOLD)
 
 
 @dataclass
@@ -82,32 +105,18 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
-def _jaro_winkler(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    reach = max(len(a), len(b)) // 2 - 1
-    used = [False] * len(b)
-    matched_a = []
-    for i, ch in enumerate(a):
-        for j in range(max(0, i - reach), min(len(b), i + reach + 1)):
-            if not used[j] and b[j] == ch:
-                used[j] = True
-                matched_a.append(ch)
-                break
-    if not matched_a:
-        return 0.0
-    matched_b = [b[j] for j in range(len(b)) if used[j]]
-    transpositions = sum(x != y for x, y in zip(matched_a, matched_b, strict=True)) / 2
-    m = len(matched_a)
-    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
+def similar_emails(x: str | None, y: str | None) -> bool:
+    """Two different normalised emails of one domain whose local parts are one edit apart (a letter
+    changed, added, dropped or two swapped) with the same digits and at least
+    :data:`SIMILAR_EMAIL_MIN_LOCAL` characters: a typing error, while ``jo.smith1`` and
+    ``jo.smith2`` are numbered accounts, often of different people."""
+    if not x or not y:
+        return False
+    local_x, at_x, domain_x = normalise_email(x).rpartition("@")
+    local_y, at_y, domain_y = normalise_email(y).rpartition("@")
+    return (bool(at_x and at_y) and domain_x == domain_y and local_x != local_y
+            and min(len(local_x), len(local_y)) >= SIMILAR_EMAIL_MIN_LOCAL
+            and re.sub(r"\D", "", local_x) == re.sub(r"\D", "", local_y) and _one_edit_apart(local_x, local_y))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -122,27 +131,51 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def _word_similarity(a: str, b: str) -> float:
-    jw = _jaro_winkler(a, b)
-    return max(jw, ONE_TYPO_SIMILARITY) if a != b and _one_edit_apart(a, b) else jw
+def _slip(a: str, b: str) -> bool:
+    """One typing slip apart: two neighbouring letters swapped or one changed, or, between words of
+    :data:`SLIP_MIN_LENGTH` letters or more, one added or dropped."""
+    if a == b or not _one_edit_apart(a, b):
+        return False
+    return len(a) == len(b) or min(len(a), len(b)) >= SLIP_MIN_LENGTH
 
 
 def _tokens(name: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+", name.lower())
+    """Lower-cased words of a name, accents removed (José -> jose)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return re.findall(r"[^\W\d_]+", plain.lower())
 
 
-def name_similarity(a: str | None, b: str | None) -> float | None:
-    """How alike two person names are (0..1): the weaker of first-name and last-name similarity
-    (Jaro-Winkler, and at least :data:`ONE_TYPO_SIMILARITY` one edit apart).
+NameAgreement = Literal["same", "slip", "other"]
 
-    Case, spacing and punctuation are ignored; ``None`` when either name is missing.
+
+def name_agreement(a: str | None, b: str | None) -> NameAgreement | None:
+    """How two person names agree: ``same`` first and last name, one ``slip`` in one of them, or
+    ``other`` (another first or last name, or slips in both); ``None`` when either is missing.
+
+    Case, accents, spacing and punctuation are ignored; a one-word name is compared with the
+    other's first word.
     """
     ta, tb = _tokens(a or ""), _tokens(b or "")
     if not ta or not tb:
         return None
-    first = _word_similarity(ta[0], tb[0])
-    last = _word_similarity(ta[-1], tb[-1]) if len(ta) > 1 and len(tb) > 1 else first
-    return min(first, last)
+    pairs = [(ta[0], tb[0])] + ([(ta[-1], tb[-1])] if len(ta) > 1 and len(tb) > 1 else [])
+    if any(x != y and not _slip(x, y) for x, y in pairs):
+        return "other"
+    slips = sum(x != y for x, y in pairs)
+    return "same" if slips == 0 else "slip" if slips == 1 else "other"
+
+
+_NAME_POINTS: dict[NameAgreement, tuple[float, str]] = {
+    "same": (SAME_NAME_POINTS, "the same name"),
+    "slip": (NAME_SLIP_POINTS, "the name one typing slip apart"),
+    "other": (OTHER_NAME_POINTS, "another first or last name"),
+}
+
+
+_EVIDENCE = (("email", EMAIL_POINTS, "same email (normalised)"),
+             ("similar_email", SIMILAR_EMAIL_POINTS, "similar email (same domain, one typing error apart)"),
+             ("phone", PHONE_POINTS, "same phone (normalised)"),
+             ("device", DEVICE_POINTS, "same device"))
 
 
 def weigh(a: str, b: str, via: Iterable[str], name_a: str | None, name_b: str | None) -> Link:
@@ -150,22 +183,22 @@ def weigh(a: str, b: str, via: Iterable[str], name_a: str | None, name_b: str | 
     kinds = sorted(set(via))
     points = PRIOR
     evidence = []
-    for kind, weight in (("email", EMAIL_POINTS), ("phone", PHONE_POINTS), ("device", DEVICE_POINTS)):
+    for kind, weight, text in _EVIDENCE:
         if kind in kinds:
             points += weight
-            evidence.append(f"same {kind} (normalised) {weight:+.1f}")
-    similarity = name_similarity(name_a, name_b)
-    if similarity is not None:
-        name_points = max(NAME_POINTS_MIN, min(NAME_POINTS_MAX, NAME_SLOPE * (similarity - NAME_NEUTRAL)))
+            evidence.append(f"{text} {weight:+.1f}")
+    agreement = name_agreement(name_a, name_b)
+    if agreement is not None:
+        name_points, text = _NAME_POINTS[agreement]
         points += name_points
-        evidence.append(f"name similarity {similarity:.2f} {name_points:+.1f}")
+        evidence.append(f"name similarity: {text} {name_points:+.1f}")
     confidence = 1 / (1 + math.exp(-points))
-    link = Link(a, b, confidence, tuple(kinds), ())
+    link = Link(a, b, confidence, tuple(kinds), (), agreement in ("same", "slip"))
     verdict = "linked" if link.accepted else (
-        "not linked: a shared device alone never links" if not LINKING_KINDS & set(kinds) else
-        f"not linked: below the threshold {LINK_THRESHOLD}")
+        f"not linked: below the threshold {LINK_THRESHOLD}" if link.linkable else
+        "not linked: a shared device links only with the same name (or one slip apart)")
     evidence.append(f"prior {PRIOR:+.1f}, confidence {confidence:.2f}, {verdict}")
-    return Link(a, b, confidence, tuple(kinds), tuple(evidence))
+    return Link(a, b, confidence, tuple(kinds), tuple(evidence), link.names_agree)
 
 
 def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
@@ -173,7 +206,9 @@ def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str | None] = {}
     for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED):
-        shared[(r["source"], r["target"])].add(r["via"])
+        # the query finds similar emails by a blocking key (one character deleted); confirm them here
+        if r["via"] != "similar_email" or similar_emails(r["sourceEmail"], r["targetEmail"]):
+            shared[(r["source"], r["target"])].add(r["via"])
         names[r["source"]], names[r["target"]] = r["sourceName"], r["targetName"]
     return [weigh(a, b, via, names[a], names[b]) for (a, b), via in sorted(shared.items())]
 

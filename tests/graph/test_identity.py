@@ -17,7 +17,7 @@ RECORDS = [
     ("c3", "Daniel Lopez", "maria.lopez@mail.test", "+1 555 0100", "d1"),  # her household
     ("c4", "Kenji Sato", "kenji@mail.test", "+15550100", "d4"),  # her old number, recycled
     ("c5", "Anna Berg", "anna@mail.test", "+46 70 000 0005", "d5"),
-    ("c6", "Anna Berg", "a.berg@mail.test", "+46 70 000 0006", "d5"),  # a shared device only
+    ("c6", "Erik Berg", "erik.berg@mail.test", "+46 70 000 0006", "d5"),  # her relative on the family device
 ]
 
 
@@ -33,6 +33,15 @@ def records(db: Database) -> Database:
         MERGE (d:Device {deviceId: r[4]})
         CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in RECORDS])
     return db
+
+
+TYPOS = [
+    ("t1", "Sofia Rossi", "sofia.rossi.77@mail.test", "+39 300 0001", "t1"),
+    ("t2", "sofia rossi", "sfoia.rossi.77@mail.test", "+39 300 0002", "t2"),  # her email with a typo
+    ("t3", "Sofia Rossi", "sofia.rossi.78@mail.test", "+39 300 0003", "t3"),  # a numbered account: someone else
+    ("t4", "Sofia Rossi", "rossi.home@mail.test", "+39 300 0004", "t1"),  # her device, her name, a new email
+    ("t5", "Luca Rossi", "luca.rossi.77@mail.test", "+39 300 0005", "t1"),  # her relative on the same device
+]
 
 
 def links(db: Database) -> list[dict[str, object]]:
@@ -73,3 +82,16 @@ def test_a_declared_pair_is_cut_apart_even_when_a_third_record_joins_them(record
     groups = identity.components(records, "networkx")
     assert all(not {"c1", "c7"} <= set(g) for g in groups.values())
     assert identity.components(records, "gds") == groups
+
+
+def test_a_similar_email_or_a_device_with_the_same_name_links_a_relative_does_not(db: Database) -> None:
+    db.write(q("""
+        UNWIND $rows AS r
+        CREATE (c:Customer {customerId: r[0], name: r[1], email: r[2], phone: r[3]})
+        MERGE (d:Device {deviceId: r[4]})
+        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in TYPOS])
+    refresh(db, only=["duplicate_identity"])
+    assert identity.components(db, "gds") == identity.components(db, "networkx") == {"t1": ["t1", "t2", "t4"]}
+    evidence = {(x["a"], x["b"]): " ".join(x["evidence"]) for x in links(db)}  # type: ignore[arg-type]
+    assert set(evidence) == {("t2", "t1"), ("t4", "t1")}
+    assert "similar email" in evidence[("t2", "t1")] and "same device" in evidence[("t4", "t1")]

@@ -1,8 +1,15 @@
-"""Identity evidence: normalised identifiers, name similarity, and what may link two records."""
+"""Identity evidence: normalised identifiers, name agreement, similar emails, and what may link two records."""
 
 from __future__ import annotations
 
-from ckg.graph.algorithms.identity import LINK_THRESHOLD, name_similarity, normalise_email, normalise_phone, weigh
+from ckg.graph.algorithms.identity import (
+    LINK_THRESHOLD,
+    name_agreement,
+    normalise_email,
+    normalise_phone,
+    similar_emails,
+    weigh,
+)
 
 
 def test_identifiers_are_compared_normalised() -> None:
@@ -10,14 +17,17 @@ def test_identifiers_are_compared_normalised() -> None:
     assert normalise_phone("+1 (555) 000-0123") == normalise_phone("15550000123") == "15550000123"
 
 
-def test_name_similarity_forgives_typos_and_case_not_another_first_name() -> None:
-    same = name_similarity("Maria Lopez", "maria  LOPEZ")
-    typo = name_similarity("Maria Lopez", "Mraia Lopez")
-    sibling = name_similarity("Maria Lopez", "Daniel Lopez")
-    assert same == 1.0
-    assert typo is not None and typo >= 0.9
-    assert sibling is not None and sibling < 0.7
-    assert name_similarity("Maria Lopez", None) is None
+def test_name_agreement_forgives_case_accents_and_one_slip_not_another_first_name() -> None:
+    assert name_agreement("Maria Lopez", "maria  LOPEZ") == "same"
+    assert name_agreement("José Núñez", "Jose Nunez") == "same"
+    assert name_agreement("Maria Lopez", "Mraia Lopez") == "slip"  # two letters swapped
+    assert name_agreement("Kenji Sato", "Kenji Sata") == "slip"  # one changed
+    assert name_agreement("Maria Lopez", "Daniel Lopez") == "other"
+    # relatives whose first names look alike are still two people
+    assert name_agreement("Lucia Brown", "Lucas Brown") == "other"
+    assert name_agreement("Ana Brown", "Hana Brown") == "other"  # a letter added to a short name
+    assert name_agreement("Mraia Lopez", "Maria Lpoez") == "other"  # a slip in both names
+    assert name_agreement("Maria Lopez", None) is None
 
 
 def test_same_email_and_name_links_with_high_confidence() -> None:
@@ -26,15 +36,23 @@ def test_same_email_and_name_links_with_high_confidence() -> None:
     assert any("email" in e for e in link.evidence)
 
 
-def test_a_shared_device_alone_never_links_even_with_the_same_name() -> None:
-    link = weigh("c1", "c2", ["device"], "Maria Lopez", "Maria Lopez")
+def test_a_shared_device_alone_never_links() -> None:
+    link = weigh("c1", "c2", ["device"], None, None)
     assert not link.accepted
-    assert "device alone" in link.evidence[-1]
+    assert "device links only with the same name" in link.evidence[-1]
+
+
+def test_a_device_with_the_same_name_links_but_not_with_a_relatives_name() -> None:
+    assert weigh("c1", "c2", ["device"], "Maria Lopez", "MARIA LOPEZ").accepted
+    assert weigh("c1", "c2", ["device"], "Maria Lopez", "Maria Lpoez").accepted
+    assert not weigh("c1", "c2", ["device"], "Maria Lopez", "Daniel Lopez").accepted
+    assert not weigh("c1", "c2", ["device"], "Ana Brown", "Hana Brown").accepted
 
 
 def test_a_household_sharing_email_phone_and_device_is_not_one_person() -> None:
     link = weigh("c1", "c2", ["email", "phone", "device"], "Maria Lopez", "Daniel Lopez")
     assert not link.accepted and link.confidence < LINK_THRESHOLD
+    assert not weigh("c1", "c2", ["email", "phone", "device"], "Lucia Brown", "Lucas Brown").accepted
 
 
 def test_a_recycled_phone_between_strangers_does_not_link() -> None:
@@ -43,3 +61,21 @@ def test_a_recycled_phone_between_strangers_does_not_link() -> None:
 
 def test_phone_with_a_matching_name_links() -> None:
     assert weigh("c1", "c2", ["phone"], "Kenji Sato", "Kenij Sato").accepted
+
+
+def test_similar_emails_are_one_typing_error_apart_in_one_domain_with_the_same_digits() -> None:
+    assert similar_emails("maria.lopez.12@mail.test", " mraia.lopez.12@Mail.test")
+    assert similar_emails("maria.lopez@mail.test", "maria.lopz@mail.test")
+    assert not similar_emails("maria.lopez@mail.test", "maria.lopez@mail.test")  # the same: not "similar"
+    assert not similar_emails("maria.lopez.12@mail.test", "maria.lopez.13@mail.test")  # numbered accounts
+    assert not similar_emails("maria.lopez@mail.test", "mraia.lopez@other.test")  # another domain
+    assert not similar_emails("anna@mail.test", "ann@mail.test")  # too short to tell
+    assert not similar_emails("maria.lopez@mail.test", None)
+
+
+def test_a_similar_email_links_with_the_name_and_is_weaker_than_the_same_email() -> None:
+    similar = weigh("c1", "c2", ["similar_email"], "Maria Lopez", "Maria Lopez")
+    same = weigh("c1", "c2", ["email"], "Maria Lopez", "Maria Lopez")
+    assert similar.accepted and similar.confidence < same.confidence
+    assert any("similar email" in e for e in similar.evidence)
+    assert not weigh("c1", "c2", ["similar_email"], "Maria Lopez", "Daniel Lopez").accepted
