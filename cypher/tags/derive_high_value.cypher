@@ -1,7 +1,11 @@
+// Top 5% of customers by 12-month spend, net of cancelled and returned orders; $threshold from
+// measure_high_value_threshold (over every customer). Nothing spent is never high value.
 UNWIND $ids AS id
 MATCH (c:Customer {customerId: id})-[:PLACED]->(o:Order)
-WHERE o.placedAt <= datetime($now) AND o.placedAt > datetime($now) - duration('P365D') AND o.status <> 'cancelled'
+WHERE o.placedAt <= datetime($now) AND o.placedAt > datetime($now) - duration('P365D')
+  AND NOT o.status IN ['cancelled', 'returned']
 WITH c, sum(o.totalUsd) AS spend
-WHERE spend >= $threshold
+WHERE spend > 0 AND spend >= $threshold
 RETURN c.customerId AS id, 'high_value' AS tag, 1.0 AS weight, 0.9 AS confidence,
-       [toString(round(spend)) + ' USD over 12 months, threshold ' + toString(round($threshold))] AS evidence
+       [toString(round(spend)) + ' USD over 12 months (cancelled and returned orders excluded), top 5% from '
+        + toString(round($threshold))] AS evidence

@@ -4,11 +4,11 @@ Candidates are pairs of records that share a normalised email (trimmed, lower-ca
 similar email (the same domain, local parts one typing error apart), a normalised phone (digits
 only) or a device (``cypher/algorithms/identity_pairs.cypher``, the one home of the pattern,
 streamed by both engines). Each candidate is weighed here, in log-odds points: a shared email
-says more than a similar one (a typo, or another person's address), and more than a shared phone
-(recycled numbers, family lines), which says more than a shared device (households, shop
-tablets); name similarity supports or contradicts. A link needs an email, a similar email or a
-phone, or else a shared device together with the same full name (after case, accents and
-spacing): a shared device alone never links, nor a device with a relative's name.
+says most, then a shared phone (recycled numbers, family lines), a similar email (a typo, or
+another person's address) and a shared device (households, shop tablets); the names support
+(the same, or one typing slip apart) or contradict (another first or last name). A link needs
+an email, a similar email or a phone, or else a shared device with an agreeing name: a shared
+device alone never links, nor a device with a relative's name.
 Links whose confidence reaches :data:`LINK_THRESHOLD` are kept, except pairs someone declared
 "not the same" (``ckg identity unlink``); the kept links are grouped by connected components
 (GDS WCC or networkx), and a group holding a declared pair is cut between them (minimum cut on
