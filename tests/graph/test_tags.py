@@ -50,9 +50,11 @@ def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> 
             "b2b_spearman"} <= set(metrics)
     assert all(0.0 <= m.coverage <= 1.0 for m in metrics.values()), seen
     assert metrics["social_ari"].value >= 0.9 and metrics["social_ari"].coverage >= 0.9, seen
-    assert metrics["identity_f1"].value >= 0.85, seen  # 0.92 here, 0.86 held out: duplicates sharing no email
-    # or phone stay apart
+    assert metrics["identity_f1"].value >= 0.9, seen  # duplicates sharing no email, similar email, phone
+    # or device stay apart
     assert metrics["identity_precision"].value >= 0.95, seen  # households and recycled phones are not merged
+    # high value as the catalogue defines it (top 5% by 12-month net spend): the tag computes its definition
+    assert metrics["high_value_f1"].value >= 0.9, seen
     assert metrics["life_stage_f1"].value >= 0.5, seen  # 0.63 over the 6 consenting expecting parents
     assert metrics["b2b_spearman"].value >= 0.75, seen  # 0.94 here, 0.83 held out
     assert metrics["propensity_auc"].value >= 0.7, seen  # 0.77 held out
