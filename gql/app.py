@@ -36,9 +36,11 @@ from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.schema import build_schema
+from ckg.graph.async_db import RETRY_SECONDS as ASYNC_RETRY_SECONDS
 from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.audit import ReadAudit
 from ckg.graph.auth import ApiToken, Role, TokenCache
+from ckg.graph.db import RETRY_SECONDS as DB_RETRY_SECONDS
 from ckg.graph.db import Database
 from ckg.graph.errors import CkgError, DatabaseUnavailable
 from ckg.graph.jobs import JobRunner
@@ -259,6 +261,31 @@ class Measured:
         await self.app(scope, receive, counted)
 
 
+class Shed:
+    """ASGI middleware: at most ``limit`` HTTP requests at once in this worker; the next ones get 503
+    with Retry-After at once, so a slow or unreachable Neo4j cannot pile up a backlog that outlives
+    it. /healthz and /metrics are never shed; WebSockets (subscriptions) are not counted."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ("/healthz", "/metrics"):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            await unavailable(f"this API worker is busy ({self.limit} requests in flight); retry shortly")(
+                scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
 def create_unbatched_app() -> Starlette:
     """The API with DataLoaders that load one key per query: the naive N+1 baseline of ``bench api``."""
     return create_app(batch_loads=False)
@@ -271,15 +298,17 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.batch_loads = batch_loads
-        app.state.db = Database(settings)  # mutations, pages and jobs: the synchronous driver, in threads
+        # Mutations, pages and jobs: the synchronous driver, in threads, retrying as briefly as the
+        # async one, so an outage turns into 503s rather than threads held for the CLI's 15 s.
+        app.state.db = Database(settings, retry_seconds=ASYNC_RETRY_SECONDS)
         # Portraits and subscriptions: the async driver on the event loop.
         app.state.adb = AsyncDatabase(settings, on_start=metrics.round_trip_started,
-                                      on_finish=metrics.round_trip_finished)
+                                      on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)
         metrics.POOL_SIZE.set(app.state.adb.pool_size)
         app.state.portraits = PortraitCache(on_result=metrics.cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
-        app.state.jobs = JobRunner(app.state.db)  # long mutations run here, off the request
+        app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
         app.state.audit = ReadAudit(app.state.db)
         try:
             yield
@@ -302,5 +331,6 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(Measured)
+    app.add_middleware(Shed, limit=settings.api_max_in_flight)
+    app.add_middleware(Measured)  # outermost: shed requests are counted too
     return app

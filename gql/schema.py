@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -163,6 +164,10 @@ def is_unexpected(error: GraphQLError) -> bool:
 def build_schema(production: bool = False, introspection: bool = True) -> strawberry.Schema:
     from ckg.gql.limits import QueryCostLimiter
 
+    # The depth and alias rules are built once (building them per request costs two classes each
+    # time); they run only when a document is validated, i.e. on a miss of the document cache.
+    shape_rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+                   *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
     # Factories, so each request gets fresh extension instances. The cost limiter comes first: it
     # refuses long texts before parsing and costly documents before any validation rule runs; the
     # document cache then answers parsing and validation for a text seen before.
@@ -170,8 +175,7 @@ def build_schema(production: bool = False, introspection: bool = True) -> strawb
         Measure,
         QueryCostLimiter,
         document_cache(Documents()),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(shape_rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         LogUnexpected,
     ]

@@ -13,6 +13,7 @@ a read that follows a write in this process sees it, whichever member answers.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.api import BookmarkManager
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -79,17 +81,24 @@ def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
+#: How long the CLI and batch jobs retry a transaction on a transient failure.
+RETRY_SECONDS = 15.0
+
+
 class Database:
     """The process's one Neo4j driver plus the helpers every module uses."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, retry_seconds: float = RETRY_SECONDS) -> None:
+        """``retry_seconds``: how long a managed transaction is retried on a transient failure (a
+        leader switch, a restart); the API passes a short one so a request fails fast with 503, and
+        gives its background jobs a :meth:`retrying` view with the long one."""
         self.settings = settings
+        self.retry_seconds = retry_seconds
         self._driver: Driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.password),
             connection_timeout=settings.connection_timeout,
             connection_acquisition_timeout=settings.connection_timeout * 2,
-            max_transaction_retry_time=15.0,
             notifications_min_severity="OFF",
         )
         # Causal consistency across this process's sessions (a no-op cost on one server).
@@ -101,6 +110,11 @@ class Database:
     @property
     def driver(self) -> Driver:
         return self._driver
+
+    @property
+    def bookmarks(self) -> BookmarkManager:
+        """This process's bookmarks (causal consistency across its sessions; the API's async driver shares them)."""
+        return self._bookmarks
 
     def close(self) -> None:
         self._driver.close()
@@ -224,8 +238,15 @@ class Database:
 
         return bool(self.read(queries.admin.list_version_functions, names=["gds.version"]))
 
+    def retrying(self, seconds: float) -> Database:
+        """The same driver and bookmarks, with transactions retried for ``seconds`` (close the original only)."""
+        view = copy.copy(self)
+        view.retry_seconds = seconds
+        return view
+
     def _session(self) -> neo4j.Session:
-        return self._driver.session(database=self.settings.neo4j_database, bookmark_manager=self._bookmarks)
+        return self._driver.session(database=self.settings.neo4j_database, bookmark_manager=self._bookmarks,
+                                    max_transaction_retry_time=self.retry_seconds)
 
 
 def open_database(settings: Settings) -> Database:

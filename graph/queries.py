@@ -103,6 +103,7 @@ class QueryCatalog:
     def __init__(self, root: Traversable = CYPHER_DIR) -> None:
         self._root = root
         self._by_name: dict[str, Query] | None = None
+        self._areas: dict[str, Area] = {}
 
     def _load(self) -> dict[str, Query]:
         if self._by_name is None:
@@ -127,8 +128,12 @@ class QueryCatalog:
             raise QueryNotFound(f"no Cypher file cypher/{name}.cypher") from None
 
     def area(self, area: str) -> Area:
-        items = {q.name.split("/", 1)[1]: q for q in self._load().values() if q.area == area}
-        return Area(area, items)
+        """The queries of one folder (built once: ``queries.api.get_portrait`` is on the API's hot path)."""
+        found = self._areas.get(area)
+        if found is None:
+            items = {q.name.split("/", 1)[1]: q for q in self._load().values() if q.area == area}
+            found = self._areas[area] = Area(area, items)
+        return found
 
     def __getattr__(self, area: str) -> Area:
         if area.startswith("_"):

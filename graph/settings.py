@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     #: Largest request body the API reads (bytes); larger ones get 413 before being read.
     api_max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    #: HTTP requests one API worker works on at once; more get 503 with Retry-After at once rather
+    #: than queueing behind a slow or unreachable Neo4j (WebSocket subscriptions are not counted).
+    api_max_in_flight: int = Field(default=64, gt=0)
     #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None

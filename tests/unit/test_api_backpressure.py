@@ -1,0 +1,78 @@
+"""How the API holds up when Neo4j is slow or gone: requests over the in-flight bound are shed with
+503 at once, and the API's synchronous driver gives up after a short retry (pure: no server)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from ckg.gql.app import Shed
+from ckg.graph.db import RETRY_SECONDS, Database
+from ckg.graph.errors import DatabaseUnavailable
+from ckg.graph.queries import queries
+from ckg.graph.settings import Settings
+
+
+def _scope(path: str, kind: str = "http") -> dict[str, Any]:
+    return {"type": kind, "path": path, "method": "POST", "headers": []}
+
+
+def test_requests_over_the_bound_get_503_with_retry_after_and_the_bound_frees_up() -> None:
+    release = asyncio.Event()
+    served: list[str] = []
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        served.append(scope["path"])
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def call(app: Shed, path: str, kind: str = "http") -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(_scope(path, kind), receive, send)
+        return sent
+
+    async def scenario() -> None:
+        app = Shed(slow_app, limit=2)
+        held = [asyncio.create_task(call(app, "/graphql")) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        assert app.in_flight == 2
+        shed = await call(app, "/graphql")  # answered at once, without reaching the app
+        assert shed[0]["status"] == 503
+        assert (b"retry-after", b"5") in shed[0]["headers"]
+        assert served == ["/graphql", "/graphql"]
+        health = asyncio.create_task(call(app, "/healthz"))  # never shed
+        await asyncio.sleep(0.01)
+        assert served[-1] == "/healthz"
+        release.set()
+        for task in (*held, health):
+            assert (await task)[0]["status"] == 200
+        assert app.in_flight == 0
+        assert (await call(app, "/graphql"))[0]["status"] == 200  # the bound is free again
+
+    asyncio.run(scenario())
+
+
+def test_a_short_retry_view_fails_fast_while_the_original_keeps_its_own() -> None:
+    # Nothing listens on port 1: every attempt fails at once and is retried until the retry time ends.
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2), retry_seconds=0.3)
+    try:
+        jobs = db.retrying(RETRY_SECONDS)
+        assert (db.retry_seconds, jobs.retry_seconds) == (0.3, RETRY_SECONDS)
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable):
+            db.read(queries.admin.list_version_functions, names=["gds.version"])
+        # Far under the 15 s the CLI retries for (a generous bound: this is about retrying, not speed).
+        assert time.monotonic() - started < 8
+    finally:
+        db.close()
