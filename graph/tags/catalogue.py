@@ -137,8 +137,11 @@ FAMILIES: tuple[TagFamily, ...] = (
     TagFamily("purchasing_power", "transaction", "Yearly spend band in USD.",
               "cypher:derive_order_habits", ("Order.totalUsd",), "1.0",
               expands_over="low, medium, high, premium"),
-    TagFamily("high_value", "transaction", "Top 5% of customers by 12-month spend.",
-              "cypher:derive_high_value", ("Order.totalUsd",), "spend percentile", refresh="full"),
+    TagFamily("high_value", "transaction",
+              "Top 5% of customers by 12-month spend (cancelled and returned orders excluded; customers "
+              "who bought nothing count).",
+              "cypher:derive_high_value", ("Order.totalUsd", "Order.status", "Customer.registeredAt"),
+              "spend percentile", refresh="full"),
     TagFamily("repurchase_cycle", "transaction", "Typical days between purchases.",
               "cypher:derive_order_habits", ("Order.placedAt",), "1 / (1 + cv of the gaps)",
               expands_over="weekly, monthly, quarterly, yearly"),
