@@ -10,7 +10,8 @@ WITH c, orders WHERE size(orders) > 0
 CALL (c, orders) {
   // purchasing_power: yearly spend band in USD (cancelled orders do not count)
   WITH [o IN orders WHERE o.placedAt > datetime($now) - duration('P365D') AND o.status <> 'cancelled'] AS year
-  WITH reduce(s = 0.0, o IN year | s + o.totalUsd) AS spend, size(year) AS n WHERE n > 0
+  // to the cent: the sum's last bits depend on the order the orders are read in
+  WITH round(reduce(s = 0.0, o IN year | s + o.totalUsd), 2) AS spend, size(year) AS n WHERE n > 0
   RETURN 'purchasing_power:' + CASE WHEN spend >= 1500 THEN 'premium' WHEN spend >= 500 THEN 'high'
            WHEN spend >= 150 THEN 'medium' ELSE 'low' END AS tag,
          1.0 AS weight, CASE WHEN n >= 3 THEN 0.9 ELSE 0.6 END AS confidence,

@@ -1,7 +1,10 @@
+// Monetary is rounded to the cent, here as in measure_rfm_cuts: a float sum depends on the order
+// the orders are read in (which changes when a customer gains tags), and a customer whose value
+// is a cut point would otherwise move between quintiles on an unchanged graph.
 UNWIND $ids AS id
 MATCH (c:Customer {customerId: id})-[:PLACED]->(o:Order)
 WHERE o.placedAt <= datetime($now) AND o.status <> 'cancelled'
-WITH c, duration.inDays(max(o.placedAt), datetime($now)).days AS r, count(o) AS f, sum(o.totalUsd) AS m
+WITH c, duration.inDays(max(o.placedAt), datetime($now)).days AS r, count(o) AS f, round(sum(o.totalUsd), 2) AS m
 WITH c, r, f, m,
      5 - size([x IN $cuts.r WHERE r > x]) AS rs,
      1 + size([x IN $cuts.f WHERE f > x]) AS fs,
