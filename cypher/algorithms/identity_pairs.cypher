@@ -4,7 +4,8 @@
 // that equals the other's once one character is dropped from either (a blocking key that every
 // pair one edit apart shares; graph.algorithms.identity.similar_emails confirms each candidate).
 // Included by stream_identity_edges, which both engines read; graph.algorithms.identity weighs
-// the evidence. An identifier shared by more than $maxShared records is not personal: skipped.
+// the evidence. An identifier shared by more than $maxShared records is not personal: skipped;
+// local parts shorter than $minLocal have no similar emails.
 // $ids: null for everyone, or the records to regroup (both ends among them; erasure uses it).
 MATCH (d:Device)<-[:USES]-(c:Customer) WHERE $ids IS NULL OR c.customerId IN $ids
 WITH d, collect(c) AS records WHERE 1 < size(records) <= $maxShared
@@ -21,16 +22,16 @@ WITH a, b WHERE a.customerId < b.customerId
 RETURN a, b, 'email' AS via
 UNION ALL
 MATCH (c:Customer) WHERE c.email IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
-WITH c, toLower(trim(c.email)) AS email
-WITH c, email, split(email, '@') AS parts WHERE size(parts) = 2 AND size(parts[0]) >= 2
-UNWIND range(-1, size(parts[0]) - 1) AS i
-WITH parts[1] + '@' + CASE i WHEN -1 THEN parts[0] ELSE substring(parts[0], 0, i) + substring(parts[0], i + 1) END
-     AS key, collect(DISTINCT {record: c, email: email}) AS records
-WHERE 1 < size(records) <= $maxShared
-UNWIND records AS x
-UNWIND records AS y
-WITH x, y WHERE x.record.customerId < y.record.customerId AND x.email <> y.email
-RETURN DISTINCT x.record AS a, y.record AS b, 'similar_email' AS via
+WITH c, split(toLower(trim(c.email)), '@') AS parts
+WHERE size(parts) = 2 AND size(parts[0]) >= $minLocal
+WITH c, parts[0] AS local, '@' + parts[1] AS domain
+UNWIND range(-1, size(local) - 1) AS i
+WITH c, CASE i WHEN -1 THEN local ELSE left(local, i) + substring(local, i + 1) END + domain AS key
+WITH key, collect(DISTINCT c) AS records WHERE 1 < size(records) <= $maxShared
+UNWIND records AS a
+UNWIND records AS b
+WITH a, b WHERE a.customerId < b.customerId AND toLower(trim(a.email)) <> toLower(trim(b.email))
+RETURN DISTINCT a, b, 'similar_email' AS via
 UNION ALL
 MATCH (c:Customer) WHERE c.phone IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
 WITH reduce(digits = '', ch IN split(c.phone, '') |

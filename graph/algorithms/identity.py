@@ -205,7 +205,8 @@ def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
     """Every candidate pair (everyone's, or only among ``ids``), weighed, accepted or not."""
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str | None] = {}
-    for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED):
+    for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED,
+                     minLocal=SIMILAR_EMAIL_MIN_LOCAL):
         # the query finds similar emails by a blocking key (one character deleted); confirm them here
         if r["via"] != "similar_email" or similar_emails(r["sourceEmail"], r["targetEmail"]):
             shared[(r["source"], r["target"])].add(r["via"])
