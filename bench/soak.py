@@ -18,6 +18,7 @@ import asyncio
 import os
 import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Outcome:
     ok: bool
     retry_after: bool = False
     event_id: str | None = None
+    detail: str = ""  # for a failure: the start of the answer, or the transport error
 
 
 @dataclass
@@ -109,9 +111,9 @@ async def drive(url: str, token: str, ids: list[str], rate: float, seconds: floa
                 if kind == "recordEvents" and ok:
                     ok = resp.json()["data"]["recordEvents"]["__typename"] == "EventsRecorded"
                 soak.outcomes.append(Outcome(at, kind, resp.status_code, ok, "retry-after" in resp.headers,
-                                             event_id if ok else None))
-            except httpx.HTTPError:
-                soak.outcomes.append(Outcome(at, kind, 0, False))
+                                             event_id if ok else None, "" if ok else resp.text[:200]))
+            except httpx.HTTPError as exc:
+                soak.outcomes.append(Outcome(at, kind, 0, False, detail=f"{type(exc).__name__} {exc}"[:200]))
 
         def going() -> bool:
             now = time.monotonic()
@@ -211,6 +213,17 @@ def _stored_events(db: Database, ids: list[str]) -> list[dict[str, Any]]:
                                               "RETURN DISTINCT r.eventId AS id"), ids=ids)
 
 
+def breakdown(outcomes: list[Outcome]) -> str:
+    """Per kind of request: how many succeeded, and the failures by status (0: no answer)."""
+    parts = []
+    for kind in sorted({o.kind for o in outcomes}):
+        mine = [o for o in outcomes if o.kind == kind]
+        failed = Counter(o.status for o in mine if not o.ok)
+        parts.append(f"{kind} {sum(o.ok for o in mine)} ok" + (" / " + ", ".join(
+            f"{n} x {status}" for status, n in sorted(failed.items())) if failed else ""))
+    return "; ".join(parts)
+
+
 def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]], stored: set[str],
            started_load: str) -> None:
     assert soak.stopped_at is not None and soak.started_at is not None, "the fault did not run"
@@ -253,8 +266,11 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
          f"{warm[0] / 1024:.0f} MB -> {warm[-1] / 1024:.0f} MB ({growth:+.1%})" if warm else "not sampled"),
         ("verdict", "pass" if not problems else "FAIL: " + "; ".join(problems)),
     ]
+    rows.insert(-1, ("outcomes by kind (ok / failed, by status)", breakdown(soak.outcomes)))
     for k, v in rows:
         console.print(f"{k}: {v}")
+    for o in {(o.kind, o.status): o for o in soak.outcomes if not o.ok}.values():  # one example of each failure
+        console.print(f"  e.g. {o.kind} {o.status}: {o.detail}")
     body = (f"`ckg serve --workers {args.workers}` on loopback, {args.customers:,} customers, Python asyncio + httpx "
             f"client (open loop at a steady rate) on the same machine. Load average at the start: {started_load}; "
             f"at the end: {load_average()}.\n\n" + "\n".join(f"- {k}: {v}" for k, v in rows) + "\n")
