@@ -46,6 +46,7 @@ console = Console()
 PASSWORD = "ckg-bench-scale-password"
 INCREMENT_SHARE = 0.01
 _WRITES = re.compile(r"tag writes: (\d+) relationships created, (\d+) deleted, (\d+) properties set")
+_SKIPPED = re.compile(r"unchanged inputs: (\d+) of (\d+) stages skipped")
 
 
 class StepFailed(Exception):
@@ -166,7 +167,9 @@ def _writes(step: Step) -> str:
     if not m:
         return "tag writes not reported"
     created, deleted, props = (int(g) for g in m.groups())
-    return f"{created:,} rels created, {deleted:,} deleted, {props:,} properties set"
+    skipped = _SKIPPED.search(step.stdout)
+    return (f"{created:,} rels created, {deleted:,} deleted, {props:,} properties set"
+            + (f"; {skipped.group(1)} of {skipped.group(2)} stages skipped (unchanged inputs)" if skipped else ""))
 
 
 def write_increment(data: Path, out: Path, share: float, seed: int) -> dict[str, int]:

@@ -96,18 +96,25 @@ def refresh_(
     customers: str = typer.Option(None, help="Comma-separated customer ids: incremental refresh."),
     engine: str = typer.Option("auto", help="Graph algorithm engine: auto, gds or networkx."),
     as_of: str = typer.Option(None, help="Time the tags are computed as of (default: newest data)."),
+    force: bool = typer.Option(False, "--force",
+                               help="Recompute every stage, also those whose inputs did not change since they ran."),
 ) -> None:
-    """Derive tags (all families, or --only some), for everyone or --customers a,b,c."""
+    """Derive tags (all families, or --only some), for everyone or --customers a,b,c.
+
+    A refresh of everyone skips the stages whose inputs did not change since their last successful
+    run (shown as "unchanged inputs"); --force recomputes them.
+    """
     ids = [c.strip() for c in customers.split(",") if c.strip()] if customers else None
     with open_database(get_settings()) as db, Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                                         TimeElapsedColumn(), console=err_console) as progress:
         result = refresh(db, only=only or None, customers=ids, engine=engine, as_of=as_of,
-                         progress=StageProgress(progress))
+                         progress=StageProgress(progress), force=force)
     table = Table(title=f"tags refreshed as of {result.as_of} (engine: {result.engine})", show_edge=False)
-    for col in ("stage", "rows", "seconds"):
-        table.add_column(col, justify="right" if col != "stage" else "left")
+    for col in ("stage", "rows", "seconds", "tag writes", "note"):
+        table.add_column(col, justify="left" if col in ("stage", "note") else "right")
     for s in result.stages:
-        table.add_row(s.name, str(s.rows), f"{s.seconds:.2f}")
+        table.add_row(s.name, "-" if s.skipped else str(s.rows), f"{s.seconds:.2f}",
+                      "-" if s.skipped else str(s.writes), s.note, style="dim" if s.skipped else None)
     console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
@@ -115,6 +122,15 @@ def refresh_(
     console.print(f"tag writes: {w['relationships_created']} relationships created, "
                   f"{w['relationships_deleted']} deleted, {w['properties_set']} properties set; "
                   f"{result.history_pruned} history versions pruned", highlight=False)
+    if ids is None:
+        skipped = [s.name for s in result.stages if s.skipped]
+        other = [u for u in result.skipped if u not in skipped]
+        console.print(f"unchanged inputs: {len(skipped)} of {len(result.stages)} stages skipped"
+                      + (f" (and {', '.join(other)})" if other else "")
+                      + ("" if force else "; --force recomputes them"), highlight=False)
+        b = result.bookkeeping_writes
+        console.print(f"bookkeeping (not tags): {b['nodes_created']} refresh records created, "
+                      f"{b['properties_set']} properties set", highlight=False)
     console.print(f"total {result.seconds:.1f}s")
 
 

@@ -10,16 +10,24 @@ and an unchanged tag is not written at all. Algorithm families run their algorit
 whole graph (GDS or networkx, :mod:`ckg.graph.tags.algorithm_families`); their tag rows go
 through the same writer. A full refresh ends by pruning history older than
 ``CKG_TAG_HISTORY_DAYS`` (:mod:`ckg.graph.tag_history` reads it).
+
+A full refresh skips work whose inputs did not change since it last ran: each pass, algorithm
+family, the similarity stage, the consent sweep and the data end are *units* with a fingerprint
+of their inputs (:mod:`ckg.graph.tags.fingerprint`); a unit whose fingerprint equals the one
+stored at its last successful run is reported as ``unchanged inputs`` and not run. ``force``
+(``ckg tags refresh --force``) runs everything. Incremental refreshes are never skipped.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from ckg.graph import changes, locks
@@ -30,10 +38,16 @@ from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
 from ckg.graph.progress import NoProgress, Progress
 from ckg.graph.queries import queries
+from ckg.graph.tags import fingerprint as fp
 from ckg.graph.tags.algorithm_families import ALGORITHM_FAMILIES, CHUNK, AlgorithmRun, TagRow, similar_customers
 from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
+#: Units of a full refresh that are not a stage of tags (graph.tags.fingerprint).
+DATA_END = "data_end"
+CONSENT_SWEEP = "consent_sweep"
+#: What a skipped unit's stage says.
+UNCHANGED = "unchanged inputs"
 HALF_LIFE_DAYS = 90.0
 #: A held tag whose weight moves more than this from the weight its version began with ends that
 #: version (kept as ``HAD_TAG`` history, reason ``weight_changed``) and starts a new one; smaller
@@ -50,6 +64,10 @@ class Stage:
     rows: int
     #: Relationships created and deleted and properties set by the stage's tag writes (0: unchanged).
     writes: int = 0
+    #: True when a full refresh skipped the stage: its inputs are those of its last successful run.
+    skipped: bool = False
+    #: Why it ran (what changed since its last run, "forced", "no earlier run") or why not (UNCHANGED).
+    note: str = ""
 
 
 @dataclass
@@ -60,8 +78,13 @@ class RefreshResult:
     warnings: list[str] = field(default_factory=list)
     #: Summary counters of the tag writes (HAS_TAG and HAD_TAG), ``WRITE_COUNTERS``: all 0 when
     #: nothing changed since the previous refresh.
-    tag_writes: Counter[str] = field(default_factory=Counter)
+    tag_writes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(WRITE_COUNTERS, 0)))
+    #: Summary counters of the refresh's own records (the units' fingerprints, ``RefreshState``):
+    #: a record that a refresh ran, not a tag, so never in ``tag_writes``.
+    bookkeeping_writes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(WRITE_COUNTERS, 0)))
     history_pruned: int = 0
+    #: Units skipped because their inputs were unchanged (stages and the consent sweep, data end).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -157,6 +180,14 @@ def write_tags(tx: TxRunner, families: Sequence[TagFamily], ids: Sequence[str], 
     return total
 
 
+def algorithm_sources(name: str) -> tuple[Any, ...]:
+    """The code an algorithm unit runs: its function (and :class:`AlgorithmRun`'s helper it calls)
+    and the modules of :mod:`ckg.graph.algorithms` it uses, directly or through each other."""
+    fn = similar_customers if name == SIMILARITY else ALGORITHM_FAMILIES[name]
+    helpers = (AlgorithmRun,) if "run.purchase_inputs" in inspect.getsource(fn) else ()
+    return (fn, *helpers, *fp.algorithm_modules(fn))
+
+
 def _sync_params(f: TagFamily) -> dict[str, Any]:
     return {"family": f.name, "dimension": f.dimension, "description": f.description,
             "sensitive": f.sensitive, "basis": f.basis}
@@ -166,8 +197,12 @@ class Refresher:
     """Runs the derivations; one instance per refresh."""
 
     def __init__(self, db: Database, *, engine: str = "auto", as_of: str | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, force: bool = False) -> None:
         self.db = db
+        self.force = force
+        self._state: fp.GraphState | None = None
+        #: Why every unit runs although a fingerprint may be unchanged (the outputs were touched).
+        self._rerun = ""
         self._wanted_engine = engine
         self._engine: Engine | None = None
         self._as_of = as_of
@@ -194,37 +229,135 @@ class Refresher:
             except KeyError:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
         chosen = [f for f in FAMILIES if f.name in wanted]
-        if not self._as_of:
-            self.now = incremental_as_of(self.db, customers) if customers is not None else data_end(self.db)
-            self.result.as_of = self.now
         if customers is not None:
+            if not self._as_of:
+                self.now = incremental_as_of(self.db, customers)
+                self.result.as_of = self.now
             return self._incremental(chosen, list(customers))
-        for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
-            self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
+        self._state = fp.GraphState.read(self.db)
+        if not self.force and self._state.stored and self._state.outputs_changed():
+            self._rerun = "outputs changed since the last full refresh"
+        if not self._as_of:
+            self.now = self._data_end()
+            self.result.as_of = self.now
+        consents = fp.Unit(CONSENT_SWEEP, fp.query_reads(queries.consent.update_allowed_uses,
+                                                         queries.consent.drop_unconsented_tags)
+                           | fp.CONSENT_READS | {"IN_SEGMENT", "Segment"}, {"defaultUses": DEFAULT_USES},
+                           fp.code_of(queries.consent.leave_segments_without_marketing))
+        if self._begin(consents) is not None:
+            for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
+                self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
+            self._done(consents)
         for f in chosen:
             self.db.write(queries.tags.sync_tag_family, **_sync_params(f))
         for p in cypher_passes(chosen):
-            started, before = time.perf_counter(), sum(self.result.tag_writes.values())
-            rows = self._cypher_pass(p)
-            self.result.stages.append(Stage(p.name, time.perf_counter() - started, rows,
-                                            sum(self.result.tag_writes.values()) - before))
+            self._stage(self._pass_unit(p), partial(self._cypher_pass, p))
         for f in chosen:
             if f.algorithm:
-                started, before = time.perf_counter(), sum(self.result.tag_writes.values())
-                rows = self._algorithm_family(f)
-                self.result.stages.append(Stage(f.name, time.perf_counter() - started, rows,
-                                                sum(self.result.tag_writes.values()) - before))
+                self._stage(self._algorithm_unit(f.algorithm, f.name), partial(self._algorithm_family, f))
         if SIMILARITY in wanted:
-            started = time.perf_counter()
-            n = similar_customers(AlgorithmRun(self.db, self.engine, self.now, self.result.warnings))
-            self.result.stages.append(Stage(SIMILARITY, time.perf_counter() - started, n))
+            self._stage(self._algorithm_unit(SIMILARITY, SIMILARITY), lambda: similar_customers(
+                AlgorithmRun(self.db, self.engine, self.now, self.result.warnings)), counts_tags=False)
         started = time.perf_counter()
         pruned = self.db.run_autocommit(queries.tags.prune_tag_history, now=self.now,
                                         days=self.db.settings.tag_history_days)
         self.result.history_pruned = int(pruned[0]["pruned"]) if pruned else 0
         self.result.stages.append(Stage("tag_history_retention", time.perf_counter() - started,
                                         self.result.history_pruned))
+        self._record_outputs()
         return self.result
+
+    # ------------------------------------------------------------------ fingerprints (full refresh)
+    @property
+    def state(self) -> fp.GraphState:
+        assert self._state is not None, "a full refresh reads the graph's state first"
+        return self._state
+
+    def _begin(self, unit: fp.Unit) -> str | None:
+        """Why ``unit`` runs (and forget its fingerprint until it has succeeded), or None to skip it."""
+        if not self.force and not self._rerun and self.state.unchanged(unit):
+            self.result.skipped.append(unit.name)
+            return None
+        why = "forced" if self.force else self._rerun or self.state.what_changed(unit)
+        _, counters = self.db.write_tx(lambda tx: tx.run_counted(queries.tags.forget_refresh_state, unit=unit.name))
+        self.result.bookkeeping_writes.update({k: counters[k] for k in WRITE_COUNTERS})
+        return why
+
+    def _done(self, unit: fp.Unit, value: str | None = None) -> None:
+        """``unit`` succeeded: keep the fingerprint of the inputs it ran on (read before it ran)."""
+        _, counters = self.db.write_tx(lambda tx: tx.run_counted(
+            queries.tags.record_refresh_state, unit=unit.name, fingerprint=self.state.fingerprint(unit),
+            inputs=self.state.inputs(unit), value=value))
+        self.result.bookkeeping_writes.update({k: counters[k] for k in WRITE_COUNTERS})
+
+    def _record_outputs(self) -> None:
+        """Keep what the refresh left (its outputs' counts): the next one compares them first."""
+        after = fp.GraphState.read(self.db)
+        _, counters = self.db.write_tx(lambda tx: tx.run_counted(
+            queries.tags.record_refresh_state, unit=fp.OUTPUT_UNIT, fingerprint=None, inputs=after.outputs(),
+            value=None))
+        self.result.bookkeeping_writes.update({k: counters[k] for k in WRITE_COUNTERS})
+
+    def _stage(self, unit: fp.Unit, work: Callable[[], int], counts_tags: bool = True) -> None:
+        """Run one stage unless its inputs are unchanged; either way it appears in the result."""
+        started = time.perf_counter()
+        why = self._begin(unit)
+        if why is None:
+            self.result.stages.append(Stage(unit.name, time.perf_counter() - started, 0, skipped=True,
+                                            note=UNCHANGED))
+            return
+        before = sum(self.result.tag_writes.values())
+        rows = work()
+        self._done(unit)
+        self.result.stages.append(Stage(unit.name, time.perf_counter() - started, rows,
+                                        sum(self.result.tag_writes.values()) - before if counts_tags else 0,
+                                        note=why))
+
+    def _data_end(self) -> str:
+        """The graph's data end, reused from the last refresh while the orders and events are unchanged."""
+        unit = fp.Unit(DATA_END, fp.query_reads(queries.tags.find_data_end), {},
+                       fp.code_of(queries.tags.find_data_end))
+        known = None if self.force else self.state.stored_value(unit)
+        if known is not None:
+            self.result.skipped.append(DATA_END)
+            return known
+        self._begin(unit)
+        found = self.db.read(queries.tags.find_data_end)[0]["asOf"]
+        if not found:  # no order or event: "now" is the clock's, never kept
+            return datetime.now(UTC).isoformat()
+        self._done(unit, str(found))
+        return str(found)
+
+    def _pass_unit(self, p: Pass) -> fp.Unit:
+        """A Cypher pass's unit: its derivation's and measures' inputs, the consents, its parameters."""
+        derive = queries.get(p.query_name)
+        reads = fp.query_reads(derive) | fp.family_reads(p.families) | fp.CONSENT_READS
+        code: list[Any] = [derive, *(repr(f) for f in p.families)]
+        if any(f'"{f.name}"' in _EXTRA_SOURCE for f in p.families):  # it measures the population first
+            reads |= fp.source_reads(Refresher._extra_params)
+            code += [Refresher._extra_params, *fp.source_statements(Refresher._extra_params)]
+        params: dict[str, Any] = {"now": self.now, "halfLifeDays": HALF_LIFE_DAYS, "weightStep": WEIGHT_STEP,
+                                  "defaultUses": DEFAULT_USES}
+        if any(f.name == "life_stage" for f in p.families):
+            params["categoryMap"] = fp.file_digest(self.db.settings.category_map)
+        return fp.Unit(p.name, reads, params, fp.code_of(*code))
+
+    def _algorithm_unit(self, algorithm: str, name: str) -> fp.Unit:
+        """An algorithm's unit: what the statements of its code read, the catalogue's inputs, the engine.
+
+        Its code may read tags (community profiles summarise members' purchase categories): then
+        the inputs of every Cypher family are its inputs too.
+        """
+        sources = algorithm_sources(algorithm)
+        reads = fp.source_reads(*sources) | fp.CONSENT_READS
+        code: list[Any] = [*sources, *fp.source_statements(*sources)]
+        if name != SIMILARITY:
+            reads |= fp.family_reads([family(name)])
+            code.append(repr(family(name)))
+        if fp.source_names(*sources) & {"HAS_TAG", "Tag"}:
+            for p in cypher_passes(FAMILIES):
+                reads |= self._pass_unit(p).reads
+        return fp.Unit(name, reads, {"now": self.now, "engine": self.engine}, fp.code_of(*code))
 
     def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:
         """A few customers after new events: every incremental Cypher pass, then one write, in one transaction.
@@ -248,6 +381,12 @@ class Refresher:
         stages, writes = self.db.write_tx(work)
         self.result.stages.extend(stages)
         self.result.tag_writes.update(writes)
+        if self._as_of and sum(writes.values()):
+            # tags as of a time of the caller's choosing, perhaps not the data end: the next full
+            # refresh must not trust any unit's fingerprint (graph.tags.fingerprint)
+            self.result.bookkeeping_writes.update(
+                {k: v for k, v in self.db.write_tx(lambda tx: tx.run_counted(
+                    queries.tags.forget_refresh_states))[1].items() if k in WRITE_COUNTERS})
         return self.result
 
     # ------------------------------------------------------------------ Cypher passes
@@ -311,6 +450,10 @@ class Refresher:
         return len(rows)
 
 
+#: The code of the families' extra parameters (measures of the whole population such as the RFM cuts).
+_EXTRA_SOURCE = inspect.getsource(Refresher._extra_params)
+
+
 def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: list[TagRow], now: str,
                         source: str) -> int:
     """Make one family's tags on ``ids`` what ``rows`` say, in one transaction (after an erasure or unlink)."""
@@ -320,13 +463,16 @@ def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: li
 
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,
-            engine: str = "auto", as_of: str | None = None, progress: Progress | None = None) -> RefreshResult:
+            engine: str = "auto", as_of: str | None = None, progress: Progress | None = None,
+            force: bool = False) -> RefreshResult:
     """Refresh every tag family (or ``only`` some), for everyone (or just ``customers``).
 
-    A refresh of everyone holds the graph's full-refresh lock, so two of them (the CLI and an API
-    job, or two API workers) never run at once; a second one raises :class:`LockBusy`.
+    A refresh of everyone skips the passes and algorithms whose inputs did not change since their
+    last successful run, unless ``force`` (:mod:`ckg.graph.tags.fingerprint`). It holds the graph's
+    full-refresh lock, so two of them (the CLI and an API job, or two API workers) never run at
+    once; a second one raises :class:`LockBusy`.
     """
-    refresher = Refresher(db, engine=engine, as_of=as_of, progress=progress)
+    refresher = Refresher(db, engine=engine, as_of=as_of, progress=progress, force=force)
     try:
         if customers is not None:
             return refresher.run(only, customers)
