@@ -14,6 +14,7 @@ maps, lists and values only, never nodes or relationships (checked in the tests)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -31,6 +32,9 @@ from ckg.graph.statement_access import writes_to_store
 RETRY_SECONDS = 2.0
 #: Connections the pool may open; ``in_use`` is reported against it in /metrics.
 POOL_SIZE = 100
+#: The most one call may take, connection and retries included; past it the call fails as
+#: unavailable (503), so a Neo4j that hangs (starting, overloaded) cannot hold requests open.
+DEADLINE_SECONDS = 10.0
 
 
 def _nothing() -> None:
@@ -115,10 +119,12 @@ class AsyncDatabase:
         return await self._run(query, params, RoutingControl.WRITE)
 
     async def _run(self, query: Query, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
+        # asyncio's TimeoutError is an OSError: errors() turns it into DatabaseUnavailable.
         with self._counted(), self.errors():
-            rows: list[Row] = await self._driver.execute_query(
-                query.text, params, routing_=routing, database_=self.settings.neo4j_database,
-                bookmark_manager_=self.bookmarks, result_transformer_=_rows)
+            async with asyncio.timeout(DEADLINE_SECONDS):
+                rows: list[Row] = await self._driver.execute_query(
+                    query.text, params, routing_=routing, database_=self.settings.neo4j_database,
+                    bookmark_manager_=self.bookmarks, result_transformer_=_rows)
             return rows
 
     async def ping(self) -> None:

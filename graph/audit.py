@@ -3,7 +3,10 @@ recorded (who by token name, what, when), in batches so a request costs no extra
 
 Entries name the subject by keyed hash (:func:`ckg.graph.suppression.subject_key`), like every
 audit entry, so erasure leaves nothing to scrub. A background thread writes the buffer every
-second (or when it holds 500 entries); :meth:`ReadAudit.flush` writes it at once (shutdown, tests).
+second, or at once when it holds 500 entries; the request that fills it only wakes the thread, so
+no write (nor, while Neo4j is down, its retries) ever runs on the API's event loop. Entries that
+could not be written are kept for the next flush. :meth:`ReadAudit.flush` writes the buffer at once
+(shutdown, tests).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class ReadAudit:
         self._rows: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="ckg-read-audit", daemon=True)
         self._thread.start()
 
@@ -40,8 +44,8 @@ class ReadAudit:
         with self._lock:
             self._rows.append(row)
             full = len(self._rows) >= FLUSH_ROWS
-        if full:
-            self.flush()
+        if full:  # the writer thread flushes; the caller (an API request on the event loop) goes on
+            self._wake.set()
 
     def flush(self) -> None:
         with self._lock:
@@ -56,10 +60,14 @@ class ReadAudit:
                 self._rows = rows + self._rows
 
     def _loop(self) -> None:
-        while not self._stop.wait(FLUSH_SECONDS):
-            self.flush()
+        while not self._stop.is_set():
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            if not self._stop.is_set():
+                self.flush()
 
     def close(self) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join()
         self.flush()

@@ -76,3 +76,33 @@ def test_a_short_retry_view_fails_fast_while_the_original_keeps_its_own() -> Non
         assert time.monotonic() - started < 8
     finally:
         db.close()
+
+
+def test_a_full_read_audit_buffer_is_written_by_its_thread_never_by_the_request(tmp_path: Any) -> None:
+    """A request that fills the buffer must not write (nor retry against a Neo4j that is down) on the
+    API's event loop: it only wakes the audit thread."""
+    import threading
+
+    from ckg.graph import audit
+
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2, home=tmp_path), retry_seconds=0.1)
+    trail = audit.ReadAudit(db)
+    flushed_by: list[str] = []
+    woken = threading.Event()
+
+    def flush() -> None:
+        flushed_by.append(threading.current_thread().name)
+        woken.set()
+
+    trail.flush = flush  # type: ignore[method-assign]
+    try:
+        for i in range(audit.FLUSH_ROWS):
+            trail.read("marketer-token", f"c{i:07d}", "email")
+        assert threading.current_thread().name not in flushed_by
+        assert woken.wait(audit.FLUSH_SECONDS / 2)  # woken by the full buffer, before its timer
+        assert flushed_by and set(flushed_by) == {"ckg-read-audit"}
+    finally:
+        trail._stop.set()
+        trail._wake.set()
+        trail._thread.join()
+        db.close()
