@@ -130,7 +130,8 @@ def refresh_(
                       + ("" if force else "; --force recomputes them"), highlight=False)
         b = result.bookkeeping_writes
         console.print(f"bookkeeping (not tags): {b['nodes_created']} refresh records created, "
-                      f"{b['properties_set']} properties set", highlight=False)
+                      f"{b['properties_set']} properties set (and the refresh lock, the portraits' version)",
+                      highlight=False)
     console.print(f"total {result.seconds:.1f}s")
 
 
