@@ -244,10 +244,9 @@ async def define_segment(info: Info, name: str, rule: str) -> t.DefineSegmentRes
         segments.check_definition(name, rule, may_use_sensitive=admin)
     except segments.RuleError as exc:
         return t.InvalidRuleError(message=str(exc))
-    db = info.context.db
-
     def work(progress: jobs.JobProgress) -> dict[str, object]:
-        size = segments.define(db, name, rule, may_use_sensitive=admin, progress=progress)
+        # The job runs on the runner's database, which retries like the CLI, not as briefly as a request.
+        size = segments.define(progress.db, name, rule, may_use_sensitive=admin, progress=progress)
         return {"segment": name, "size": size}
 
     return await _start_job(info, "define_segment", work)
@@ -304,7 +303,7 @@ async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = No
         return t.BusyError(message="a full tag refresh is already running; poll its job or try again later")
 
     def work(progress: jobs.JobProgress) -> dict[str, object]:
-        result = refresh(db, progress=progress)
+        result = refresh(progress.db, progress=progress)  # the runner's database: the CLI's retries
         return {"asOf": result.as_of, "engine": result.engine, "families": len(result.stages),
                 "seconds": round(result.seconds, 3)}
 

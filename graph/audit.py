@@ -24,6 +24,8 @@ from ckg.graph.suppression import privacy_key, subject_key
 log = logging.getLogger("ckg.audit")
 FLUSH_SECONDS = 1.0
 FLUSH_ROWS = 500
+#: Entries kept while they cannot be written (Neo4j down); past it the oldest are dropped, and said so.
+MAX_BUFFERED = 100_000
 
 
 class ReadAudit:
@@ -47,24 +49,31 @@ class ReadAudit:
         if full:  # the writer thread flushes; the caller (an API request on the event loop) goes on
             self._wake.set()
 
-    def flush(self) -> None:
+    def flush(self) -> bool:
+        """Write the buffer; False when Neo4j refused it (the entries are kept for the next flush)."""
         with self._lock:
             rows, self._rows = self._rows, []
         if not rows:
-            return
+            return True
         try:
             self.db.write(queries.privacy.record_audit_batch, rows=rows)
-        except CkgError:
-            log.exception("could not write %d read-audit entries; keeping them for the next flush", len(rows))
+        except CkgError as exc:
             with self._lock:
                 self._rows = rows + self._rows
+                dropped = len(self._rows) - MAX_BUFFERED
+                if dropped > 0:
+                    del self._rows[:dropped]
+            log.error("could not write %d read-audit entries (%s); keeping them for the next flush%s", len(rows),
+                      exc, f", {dropped} oldest dropped" if dropped > 0 else "")
+            return False
+        return True
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(FLUSH_SECONDS)
             self._wake.clear()
-            if not self._stop.is_set():
-                self.flush()
+            if not self._stop.is_set() and not self.flush():
+                self._stop.wait(FLUSH_SECONDS)  # Neo4j refused: wait before trying again, whatever wakes us
 
     def close(self) -> None:
         self._stop.set()

@@ -27,6 +27,7 @@ class JobProgress:
     """The progress protocol (:mod:`ckg.graph.progress`) written to the job node, at most once a second."""
 
     def __init__(self, db: Database, job_id: str) -> None:
+        #: The runner's database: a job's work runs on it (retrying as long as the CLI does).
         self.db = db
         self.job_id = job_id
         self.steps = 0
