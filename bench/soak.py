@@ -213,6 +213,13 @@ def _stored_events(db: Database, ids: list[str]) -> list[dict[str, Any]]:
                                               "RETURN DISTINCT r.eventId AS id"), ids=ids)
 
 
+def per_window(outcomes: list[Outcome], start: float, width: float = 10.0) -> list[int]:
+    """Failures per ``width`` seconds from ``start`` (whether a backlog drains, or errors go on)."""
+    counts: Counter[int] = Counter(int((o.at - start) // width) for o in outcomes if not o.ok)
+    last = max((int((o.at - start) // width) for o in outcomes), default=-1)
+    return [counts.get(i, 0) for i in range(last + 1)]
+
+
 def breakdown(outcomes: list[Outcome]) -> str:
     """Per kind of request: how many succeeded, and the failures by status (0: no answer)."""
     parts = []
@@ -259,7 +266,9 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
                               f"{sum(1 for o in during if o.ok)} answered"),
         ("API answering again",
          f"{(recovered_at - soak.started_at):.1f} s after Neo4j was up" if recovered_at else "never"),
-        ("errors after recovery", str(len([o for o in after if not o.ok]))),
+        ("errors after recovery", str(len([o for o in after if not o.ok])) + (
+            " (per 10 s from the first answer: " + ", ".join(str(n) for n in per_window(after, recovered_at)) + ")"
+            if recovered_at is not None and after else "")),
         ("recordEvents that returned success / found in the graph",
          f"{len(succeeded)} / {len(succeeded) - len(lost)}"),
         ("worker memory (RSS, all workers) after warm-up -> end",
