@@ -5,14 +5,18 @@
 // pair one edit apart shares; graph.algorithms.identity.similar_emails confirms each candidate).
 // Included by stream_identity_edges, which both engines read; graph.algorithms.identity weighs
 // the evidence. An identifier shared by more than $maxShared records is not personal: skipped;
+// a device used by more than $maxPersonalDevice records (all of its records, also when only
+// $ids are regrouped) is a family tablet or a shop kiosk: 'shared_device', which weighs nothing;
 // local parts shorter than $minLocal have no similar emails.
 // $ids: null for everyone, or the records to regroup (both ends among them; erasure uses it).
 MATCH (d:Device)<-[:USES]-(c:Customer) WHERE $ids IS NULL OR c.customerId IN $ids
-WITH d, collect(c) AS records WHERE 1 < size(records) <= $maxShared
+WITH d, collect(DISTINCT c) AS records WHERE size(records) > 1
+WITH d, records, CASE WHEN $ids IS NULL THEN size(records) ELSE COUNT { (d)<-[:USES]-(:Customer) } END AS users
+WHERE users <= $maxShared
 UNWIND records AS a
 UNWIND records AS b
-WITH a, b WHERE a.customerId < b.customerId
-RETURN a, b, 'device' AS via
+WITH a, b, users WHERE a.customerId < b.customerId
+RETURN a, b, CASE WHEN users <= $maxPersonalDevice THEN 'device' ELSE 'shared_device' END AS via
 UNION ALL
 MATCH (c:Customer) WHERE c.email IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
 WITH toLower(trim(c.email)) AS key, collect(c) AS records WHERE key <> '' AND 1 < size(records) <= $maxShared

@@ -5,10 +5,14 @@ similar email (the same domain, local parts one typing error apart), a normalise
 only) or a device (``cypher/algorithms/identity_pairs.cypher``, the one home of the pattern,
 streamed by both engines). Each candidate is weighed here, in log-odds points: a shared email
 says most, then a shared phone (recycled numbers, family lines), a similar email (a typo, or
-another person's address) and a shared device (households, shop tablets); the names support
-(the same, or one typing slip apart) or contradict (another first or last name). A link needs
-an email, a similar email or a phone, or else a shared device with an agreeing name: a shared
-device alone never links, nor a device with a relative's name.
+another person's address) and a personal device (households, shop tablets are not personal: no
+weight); the names support (identical, or one typing slip apart) or contradict (another first or
+last name, or a first name that looks alike but is another name: Maria and Mario).
+
+What may carry a link (:attr:`Link.linkable`), whatever the points: names that contradict never
+link; a name one typing slip apart links only with the same email or the same phone; a similar
+email or a personal device links only with identical full names (case, accents, spacing
+ignored); a device shared by more than :data:`MAX_PERSONAL_DEVICE` records never counts.
 Links whose confidence reaches :data:`LINK_THRESHOLD` are kept, except pairs someone declared
 "not the same" (``ckg identity unlink``); the kept links are grouped by connected components
 (GDS WCC or networkx), and a group holding a declared pair is cut between them (minimum cut on
@@ -42,24 +46,39 @@ DEVICE_POINTS = 2.0
 #: Name evidence, compared once case, accents, spacing and punctuation are ignored
 #: (:func:`name_agreement`): the same first and last name supports most, one typing slip in one of
 #: them a little less, and another first or last name contradicts: a relative shares the surname,
-#: the device and often the email or the phone, never the first name (Lucia and Lucas, Ana and Hana
-#: are two people, however alike they look).
+#: the device and often the email or the phone, never the first name. A first name one letter
+#: away from the other that is likely another name (:func:`first_name_difference`: Maria and
+#: Mario, Jan and Jon, Elena and Helena) contradicts as much.
 SAME_NAME_POINTS = 3.0
 NAME_SLIP_POINTS = 2.0
 OTHER_NAME_POINTS = -6.0
 #: A slip that adds or drops a letter is forgiven only between words this long or longer: in a
 #: short name it usually makes another name (Ana, Hana; Lena, Elena). Swapped or changed letters
-#: are forgiven at any length.
+#: are forgiven at any length in a last name.
 SLIP_MIN_LENGTH = 5
+#: A first name this short or shorter has no typos, only other names: one letter changed, added,
+#: dropped or swapped in a short first name makes another common name too often (Jan, Jon; Ana,
+#: Anna; Mia, Mai).
+SHORT_FIRST_NAME = 4
+#: Letters whose change, addition or removal at the end of a first name makes its other form
+#: (gendered and variant endings: Maria/Mario, Francesco/Francesca, Daniel/Daniela, Louis/Louise).
+VOWELS = "aeiouy"
 #: A link is kept when its confidence reaches this. Chosen on the development seeds
 #: (``python -m bench accuracy``), never on held-out ones.
 LINK_THRESHOLD = 0.7
 #: An identifier shared by more records than this is not personal (a switchboard, a shop
 #: kiosk, a placeholder email): it yields no candidates.
 MAX_SHARED = 20
-#: Identifier kinds that can carry a link; a shared device links only with an agreeing name
-#: (the same, or one slip apart), never alone.
-LINKING_KINDS = frozenset({"email", "similar_email", "phone"})
+#: A device is personal evidence only when it holds this many records or fewer (all of its
+#: records, not only those being regrouped): a person's own phone or laptop carries their record
+#: and a re-registration or two; a device with more is shared (a family tablet, a shop kiosk),
+#: where an identical name is as likely a namesake as the same person. Its pairs come as
+#: ``shared_device`` and weigh nothing.
+MAX_PERSONAL_DEVICE = 3
+#: Evidence that may carry a link with a name one typing slip apart: the same email or phone.
+STRONG_KINDS = frozenset({"email", "phone"})
+#: Evidence that links only with identical full names: a similar email, a personal device.
+WEAK_KINDS = frozenset({"similar_email", "device"})
 #: The shortest local part (before the @) a similar email is considered for: "ann@" and "anna@"
 #: are one letter apart and rarely one person.
 SIMILAR_EMAIL_MIN_LOCAL = 6
@@ -74,12 +93,32 @@ class Link:
     confidence: float
     via: tuple[str, ...]
     evidence: tuple[str, ...]
-    names_agree: bool = False  # the same name, or one slip apart (:func:`name_agreement`)
+    names: NameAgreement | None = None  # :func:`name_agreement` of the two records' names
+    identical_names: bool = False  # the full names equal once case, accents and spacing are ignored
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this pair may not be linked whatever its confidence, or None when it may be."""
+        kinds = set(self.via)
+        if self.names == "other":
+            return "the names contradict (another first or last name)"
+        if self.names == "variant":
+            return "the names contradict (first names one letter apart that are two names)"
+        if kinds & STRONG_KINDS:
+            return None
+        if self.names == "slip":
+            return "a name one typing slip apart links only with the same email or phone"
+        if kinds & WEAK_KINDS:
+            return None if self.identical_names else \
+                "a similar email or a device links only with identical full names"
+        if "shared_device" in kinds:
+            return f"a device shared by more than {MAX_PERSONAL_DEVICE} records is not personal"
+        return "no evidence that may carry a link"
 
     @property
     def linkable(self) -> bool:
-        """Evidence that may carry a link: an email, a similar email or a phone; or a device with an agreeing name."""
-        return bool(LINKING_KINDS & set(self.via)) or ("device" in self.via and self.names_agree)
+        """Evidence that may carry a link (:attr:`refusal` says why not)."""
+        return self.refusal is None
 
     def accepted_at(self, threshold: float) -> bool:
         return self.confidence >= threshold and self.linkable
@@ -139,18 +178,61 @@ def _slip(a: str, b: str) -> bool:
     return len(a) == len(b) or min(len(a), len(b)) >= SLIP_MIN_LENGTH
 
 
+def _swapped(a: str, b: str) -> bool:
+    """Two different neighbouring letters swapped, nothing else."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else []
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+FirstNameDifference = Literal["slip", "variant", "other"]
+
+
+def first_name_difference(a: str, b: str) -> FirstNameDifference:
+    """How two different (normalised) first names differ: a typing ``slip``, a ``variant`` (one
+    letter apart but likely another name) or ``other``.
+
+    A first name is what tells relatives apart, and a letter changed, added or dropped is how one
+    given name becomes another, so one letter apart is a variant when: either name has
+    :data:`SHORT_FIRST_NAME` letters or fewer (Jan/Jon, Ana/Hana); only the ending's vowels differ
+    (Maria/Mario, Francesco/Francesca, Daniel/Daniela); or the first letter differs
+    (Elena/Helena, Ellen/Allen: typing errors are rarest in the first letter). Two neighbouring
+    letters swapped (a keyboard slip: Mraia, Kenij) stays a slip in a longer name, as does a letter
+    changed, added or dropped inside one (Sofia/Sofja).
+    """
+    if a == b:
+        raise ValueError("the same first name")
+    if not _one_edit_apart(a, b):
+        return "other"
+    if min(len(a), len(b)) <= SHORT_FIRST_NAME:
+        return "variant"
+    if _swapped(a, b):
+        return "slip"
+    if a[0] != b[0] or a.rstrip(VOWELS) == b.rstrip(VOWELS):
+        return "variant"
+    return "slip"
+
+
 def _tokens(name: str) -> list[str]:
     """Lower-cased words of a name, accents removed (José -> jose)."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return re.findall(r"[^\W\d_]+", plain.lower())
 
 
-NameAgreement = Literal["same", "slip", "other"]
+def identical_names(a: str | None, b: str | None) -> bool:
+    """The same full name once case, accents, spacing and punctuation are ignored (Mary-Ann Lee,
+    maryann LEE); False when either is missing."""
+    ta, tb = _tokens(a or ""), _tokens(b or "")
+    return bool(ta) and "".join(ta) == "".join(tb)
+
+
+NameAgreement = Literal["same", "slip", "variant", "other"]
 
 
 def name_agreement(a: str | None, b: str | None) -> NameAgreement | None:
-    """How two person names agree: ``same`` first and last name, one ``slip`` in one of them, or
-    ``other`` (another first or last name, or slips in both); ``None`` when either is missing.
+    """How two person names agree: the ``same`` first and last name, one typing ``slip`` in one of
+    them, a ``variant`` first name (one letter apart but likely another name:
+    :func:`first_name_difference`), or ``other`` (another first or last name, or slips in both);
+    ``None`` when either is missing.
 
     Case, accents, spacing and punctuation are ignored; a one-word name is compared with the
     other's first word.
@@ -158,16 +240,25 @@ def name_agreement(a: str | None, b: str | None) -> NameAgreement | None:
     ta, tb = _tokens(a or ""), _tokens(b or "")
     if not ta or not tb:
         return None
-    pairs = [(ta[0], tb[0])] + ([(ta[-1], tb[-1])] if len(ta) > 1 and len(tb) > 1 else [])
-    if any(x != y and not _slip(x, y) for x, y in pairs):
+    if "".join(ta) == "".join(tb):
+        return "same"
+    first = "same" if ta[0] == tb[0] else first_name_difference(ta[0], tb[0])
+    last = "same"
+    if len(ta) > 1 and len(tb) > 1 and ta[-1] != tb[-1]:
+        last = "slip" if _slip(ta[-1], tb[-1]) else "other"
+    if "other" in (first, last):
         return "other"
-    slips = sum(x != y for x, y in pairs)
+    if first == "variant":
+        return "variant"
+    slips = (first, last).count("slip")
     return "same" if slips == 0 else "slip" if slips == 1 else "other"
 
 
 _NAME_POINTS: dict[NameAgreement, tuple[float, str]] = {
     "same": (SAME_NAME_POINTS, "the same name"),
     "slip": (NAME_SLIP_POINTS, "the name one typing slip apart"),
+    "variant": (OTHER_NAME_POINTS, "another first name that looks alike (a short name, another ending "
+                                   "or first letter)"),
     "other": (OTHER_NAME_POINTS, "another first or last name"),
 }
 
@@ -175,11 +266,16 @@ _NAME_POINTS: dict[NameAgreement, tuple[float, str]] = {
 _EVIDENCE = (("email", EMAIL_POINTS, "same email (normalised)"),
              ("similar_email", SIMILAR_EMAIL_POINTS, "similar email (same domain, one typing error apart)"),
              ("phone", PHONE_POINTS, "same phone (normalised)"),
-             ("device", DEVICE_POINTS, "same device"))
+             ("device", DEVICE_POINTS, f"same device (personal: at most {MAX_PERSONAL_DEVICE} records)"),
+             ("shared_device", 0.0, f"same device, shared by more than {MAX_PERSONAL_DEVICE} records (not personal)"))
 
 
 def weigh(a: str, b: str, via: Iterable[str], name_a: str | None, name_b: str | None) -> Link:
-    """The confidence that records ``a`` and ``b`` are one person, and why."""
+    """The confidence that records ``a`` and ``b`` are one person, and why.
+
+    ``via``: the kinds of evidence they share (``email``, ``similar_email``, ``phone``, ``device``
+    for a personal device, ``shared_device`` for one shared by more than
+    :data:`MAX_PERSONAL_DEVICE` records)."""
     kinds = sorted(set(via))
     points = PRIOR
     evidence = []
@@ -188,17 +284,20 @@ def weigh(a: str, b: str, via: Iterable[str], name_a: str | None, name_b: str | 
             points += weight
             evidence.append(f"{text} {weight:+.1f}")
     agreement = name_agreement(name_a, name_b)
+    same = identical_names(name_a, name_b)
     if agreement is not None:
         name_points, text = _NAME_POINTS[agreement]
+        if agreement == "same" and same:
+            text = "the same full name"
         points += name_points
         evidence.append(f"name similarity: {text} {name_points:+.1f}")
     confidence = 1 / (1 + math.exp(-points))
-    link = Link(a, b, confidence, tuple(kinds), (), agreement in ("same", "slip"))
-    verdict = "linked" if link.accepted else (
-        f"not linked: below the threshold {LINK_THRESHOLD}" if link.linkable else
-        "not linked: a shared device links only with the same name (or one slip apart)")
+    link = Link(a, b, confidence, tuple(kinds), (), agreement, same)
+    refusal = link.refusal
+    verdict = ("linked" if link.accepted else f"not linked: {refusal}" if refusal else
+               f"not linked: below the threshold {LINK_THRESHOLD}")
     evidence.append(f"prior {PRIOR:+.1f}, confidence {confidence:.2f}, {verdict}")
-    return Link(a, b, confidence, tuple(kinds), tuple(evidence), link.names_agree)
+    return Link(a, b, confidence, tuple(kinds), tuple(evidence), agreement, same)
 
 
 def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
@@ -206,7 +305,7 @@ def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str | None] = {}
     for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED,
-                     minLocal=SIMILAR_EMAIL_MIN_LOCAL):
+                     maxPersonalDevice=MAX_PERSONAL_DEVICE, minLocal=SIMILAR_EMAIL_MIN_LOCAL):
         # the query finds similar emails by a blocking key (one character deleted); confirm them here
         if r["via"] != "similar_email" or similar_emails(r["sourceEmail"], r["targetEmail"]):
             shared[(r["source"], r["target"])].add(r["via"])

@@ -95,3 +95,36 @@ def test_a_similar_email_or_a_device_with_the_same_name_links_a_relative_does_no
     evidence = {(x["a"], x["b"]): " ".join(x["evidence"]) for x in links(db)}  # type: ignore[arg-type]
     assert set(evidence) == {("t2", "t1"), ("t4", "t1")}
     assert "similar email" in evidence[("t2", "t1")] and "same device" in evidence[("t4", "t1")]
+
+
+LOOK_ALIKES = [
+    # id, name, email, phone, device
+    ("l1", "Maria Garcia", "maria.garcia@mail.test", "+34 600 0001", "l1"),
+    ("l2", "Mario Garcia", "mario.g@mail.test", "+34 600 0002", "l1"),  # her brother on her device
+    ("l3", "Francesco Rossi", "francesco.rossi@libero.it", "+39 300 1001", "l3"),
+    ("l4", "Francesca Rossi", "francesca.rossi@libero.it", "+39 300 1002", "l4"),  # his sister: a similar email
+    ("l5", "Maria Lopez", "lopez.family@mail.test", "+1 555 0200", "l5"),
+    ("l6", "Mario Lopez", "lopez.family@mail.test", "+1 555 0200", "l5"),  # family email, phone, device
+    ("l7", "Wei Wang", "wei.wang.1@mail.test", "+86 100 0001", "kiosk"),
+    ("l8", "Wei Wang", "wangwei88@mail.test", "+86 100 0002", "kiosk"),  # a namesake on the shop tablet
+    ("l9", "Ana Silva", "ana.s@mail.test", "+351 900 0001", "kiosk"),
+    ("l10", "Omar Khan", "omar.k@mail.test", "+44 700 0001", "kiosk"),
+    ("l11", "Maria Johansson", "mj@mail.test", "+46 70 100 0001", "l11"),
+    ("l12", "Maria Johasnson", " MJ@mail.test", "+46 70 100 0002", "l12"),  # her: same email, a surname typo
+]
+
+
+def test_look_alike_first_names_and_a_shop_tablet_link_no_one_a_true_typo_still_links(db: Database) -> None:
+    # each of these links would let `ckg privacy erase ID --with-linked` erase another person
+    db.write(q("""
+        UNWIND $rows AS r
+        CREATE (c:Customer {customerId: r[0], name: r[1], email: r[2], phone: r[3]})
+        MERGE (d:Device {deviceId: r[4]})
+        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in LOOK_ALIKES])
+    refresh(db, only=["duplicate_identity"])
+    assert identity.components(db, "gds") == identity.components(db, "networkx") == {"l11": ["l11", "l12"]}
+    weighed = {(k.a, k.b): k for k in identity.candidate_links(db)}
+    assert weighed[("l7", "l8")].via == ("shared_device",)  # four records on the tablet: not personal
+    assert "names contradict" in weighed[("l5", "l6")].evidence[-1]
+    # regrouping only some records (as erasure does) still counts every record on the tablet
+    assert identity.resolve(db, "networkx", ["l7", "l8"]).groups == {}

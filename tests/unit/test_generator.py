@@ -75,7 +75,9 @@ def test_duplicates_share_exactly_the_stated_identifiers_once_normalised(dataset
         stated = set(d["sharedBy"].split("+")) - {""}
         for kind, col in column.items():
             assert (_normalised(col, a[col]) == _normalised(col, b[col])) == (kind in stated), (d, col)
-        assert name_agreement(a["name"], b["name"]) in ("same", "slip")  # the same person's name, maybe with a typo
+        # the same person's name, maybe with a typo; a typo in a short first name (Mia, Mai) is one
+        # ckg cannot tell from another name: "variant"
+        assert name_agreement(a["name"], b["name"]) in ("same", "slip", "variant")
     # duplicates come with variants: some emails differ in case or spacing only, some names too
     assert any(customers[d["customerId"]]["email"] != customers[d["duplicateOf"]]["email"]
                for d in dups if "email" in d["sharedBy"])
