@@ -167,9 +167,11 @@ FAMILIES: tuple[TagFamily, ...] = (
               refresh="full", expands_over="top, high"),
     TagFamily("duplicate_identity", "basic",
               "This record and others are one person: weighed evidence (a shared normalised email or "
-              "phone, a similar email one typing error apart, a shared device, name agreement) above a "
-              "confidence threshold, a device only with the same name, grouped by WCC; `ckg identity "
-              "unlink` declares a pair distinct.",
+              "phone, a similar email one typing error apart, a personal device used by at most 3 "
+              "records, name agreement) above a confidence threshold, grouped by WCC. Names that "
+              "contradict never link (a look-alike first name, Maria/Mario or Jan/Jon, is another "
+              "name); a name typo links only with the same email or phone, a similar email or a device "
+              "only with identical full names; `ckg identity unlink` declares a pair distinct.",
               "algorithm:wcc_identity", ("Customer.email", "Customer.phone", "Customer.name", "USES"),
               "1.0; confidence is the strongest weighed link's", refresh="full"),
     TagFamily("life_stage", "content_preference",
