@@ -27,6 +27,7 @@ from neo4j.api import BookmarkManager
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
+    ConnectionAcquisitionTimeoutError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -140,7 +141,7 @@ class Database:
                 f"Neo4j at {uri} refused user {self.settings.neo4j_user!r}: wrong password? "
                 "Set CKG_NEO4J_PASSWORD to the server's password."
             ) from exc
-        except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as exc:
+        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, ConnectionError, OSError) as exc:
             raise DatabaseUnavailable(
                 f"Neo4j is not reachable at {uri} ({type(exc).__name__}). "
                 "Is it running? Start the local one with `ckg db start`."

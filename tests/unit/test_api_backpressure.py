@@ -125,3 +125,16 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             state.jobs.db = state.jobs.db.retrying(0.1)  # no server here: shut down without 15 s of retries
 
     asyncio.run(wiring())
+
+
+def test_a_full_connection_pool_is_an_outage_not_an_unexpected_error() -> None:
+    """While a restarting Neo4j holds connections in their handshake, the pool fills up; waiting for a
+    connection then times out, and that must read as unavailable (503), never as a masked 500."""
+    from neo4j.exceptions import ConnectionAcquisitionTimeoutError
+
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1"))
+    try:
+        with pytest.raises(DatabaseUnavailable, match="not reachable"), db.errors():
+            raise ConnectionAcquisitionTimeoutError("failed to obtain a connection from the pool within 10.0s")
+    finally:
+        db.close()
