@@ -18,6 +18,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types.graphql import OperationType
 
 from ckg.gql import metrics
 from ckg.gql import resolvers as r
@@ -161,6 +162,22 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, CkgError | GraphQLError)
 
 
+class CkgSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors by kind instead of every one with a traceback: unexpected
+    errors are logged with theirs (by :class:`LogUnexpected` for queries and mutations, here for
+    subscriptions, whose events pass no operation hook); an unreachable Neo4j is one warning
+    line per request (an outage would otherwise fill the log with identical tracebacks); the
+    client's own mistakes (validation, permissions, expected ckg errors) are answers, not logs."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        subscription = getattr(execution_context, "operation_type", None) == OperationType.SUBSCRIPTION
+        for error in errors:
+            if subscription and is_unexpected(error):
+                log.error("unexpected error in %s", error.path, exc_info=error.original_error)
+            elif isinstance(error.original_error, DatabaseUnavailable):
+                log.warning("%s: %s", ".".join(str(p) for p in error.path or ()) or "request", error.message)
+
+
 def build_schema(production: bool = False, introspection: bool = True) -> strawberry.Schema:
     from ckg.gql.limits import QueryCostLimiter
 
@@ -183,7 +200,7 @@ def build_schema(production: bool = False, introspection: bool = True) -> strawb
         extensions.append(DisableIntrospection)
     if production:
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected, error_message="Unexpected error."))
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return CkgSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 schema = build_schema()

@@ -6,6 +6,7 @@ over graphql-transport-ws with a real WebSocket client."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -141,7 +142,8 @@ def test_metrics_are_prometheus_text(gql: Gql, api: TestClient) -> None:
 
 
 def test_a_neo4j_outage_answers_503_with_retry_after_and_recovers(
-        neo4j_server: Neo4jUnderTest, settings: Settings, tokens: dict[Role, str]) -> None:
+        neo4j_server: Neo4jUnderTest, settings: Settings, tokens: dict[Role, str],
+        caplog: pytest.LogCaptureFixture) -> None:
     if neo4j_server.instance is None:
         pytest.skip("external server: cannot stop it from the tests")
     auth = {"Authorization": f"Bearer {tokens[Role.ANALYST]}"}
@@ -150,8 +152,12 @@ def test_a_neo4j_outage_answers_503_with_retry_after_and_recovers(
         assert c.post("/graphql", json=body, headers=auth).status_code == 200  # token and portrait cached
         neo4j_server.stop()
         try:
-            down = c.post("/graphql", json=body, headers=auth)
+            with caplog.at_level(logging.WARNING):
+                down = c.post("/graphql", json=body, headers=auth)
             assert down.status_code == 503 and int(down.headers["retry-after"]) > 0, down.text
+            # the outage is one warning line per request, not a traceback per request
+            said = [r for r in caplog.records if "not reachable" in r.getMessage()]
+            assert said and all(r.levelno == logging.WARNING and not r.exc_info for r in said), said
             assert c.get("/healthz").status_code == 503
         finally:
             neo4j_server.start()
