@@ -25,13 +25,18 @@ def q(text: str) -> Query:
     return Query("test/inline", text)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def records(db: Database) -> Database:
+def create_records(db: Database, rows: list[tuple[str, str, str, str, str]]) -> None:
+    """Customers (id, name, email, phone) each using a device (by id; records may share one)."""
     db.write(q("""
         UNWIND $rows AS r
         CREATE (c:Customer {customerId: r[0], name: r[1], email: r[2], phone: r[3]})
         MERGE (d:Device {deviceId: r[4]})
-        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in RECORDS])
+        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in rows])
+
+
+@pytest.fixture
+def records(db: Database) -> Database:
+    create_records(db, RECORDS)
     return db
 
 
@@ -85,11 +90,7 @@ def test_a_declared_pair_is_cut_apart_even_when_a_third_record_joins_them(record
 
 
 def test_a_similar_email_or_a_device_with_the_same_name_links_a_relative_does_not(db: Database) -> None:
-    db.write(q("""
-        UNWIND $rows AS r
-        CREATE (c:Customer {customerId: r[0], name: r[1], email: r[2], phone: r[3]})
-        MERGE (d:Device {deviceId: r[4]})
-        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in TYPOS])
+    create_records(db, TYPOS)
     refresh(db, only=["duplicate_identity"])
     assert identity.components(db, "gds") == identity.components(db, "networkx") == {"t1": ["t1", "t2", "t4"]}
     evidence = {(x["a"], x["b"]): " ".join(x["evidence"]) for x in links(db)}  # type: ignore[arg-type]
@@ -116,11 +117,7 @@ LOOK_ALIKES = [
 
 def test_look_alike_first_names_and_a_shop_tablet_link_no_one_a_true_typo_still_links(db: Database) -> None:
     # each of these links would let `ckg privacy erase ID --with-linked` erase another person
-    db.write(q("""
-        UNWIND $rows AS r
-        CREATE (c:Customer {customerId: r[0], name: r[1], email: r[2], phone: r[3]})
-        MERGE (d:Device {deviceId: r[4]})
-        CREATE (c)-[:USES]->(d)"""), rows=[list(r) for r in LOOK_ALIKES])
+    create_records(db, LOOK_ALIKES)
     refresh(db, only=["duplicate_identity"])
     assert identity.components(db, "gds") == identity.components(db, "networkx") == {"l11": ["l11", "l12"]}
     weighed = {(k.a, k.b): k for k in identity.candidate_links(db)}
