@@ -102,7 +102,8 @@ def refresh_(
     """Derive tags (all families, or --only some), for everyone or --customers a,b,c.
 
     A refresh of everyone skips the stages whose inputs did not change since their last successful
-    run (shown as "unchanged inputs"); --force recomputes them.
+    run (shown as "unchanged inputs"); --force recomputes them. With --only or --as-of it skips
+    nothing and the next full refresh recomputes every stage.
     """
     ids = [c.strip() for c in customers.split(",") if c.strip()] if customers else None
     with open_database(get_settings()) as db, Progress(SpinnerColumn(), TextColumn("{task.description}"),
@@ -130,7 +131,9 @@ def refresh_(
                       + ("" if force else "; --force recomputes them"), highlight=False)
         b = result.bookkeeping_writes
         console.print(f"bookkeeping (not tags): {b['nodes_created']} refresh records created, "
-                      f"{b['properties_set']} properties set (and the refresh lock, the portraits' version)",
+                      f"{b['properties_set']} properties set (and the refresh lock"
+                      + (", the portraits' version)" if result.portraits_moved else
+                         "; the portraits' version kept: no stage ran)"),
                       highlight=False)
     console.print(f"total {result.seconds:.1f}s")
 

@@ -7,9 +7,11 @@ list (a full refresh) it moves the epoch, which changes every portrait's version
 statement (``cypher/api/get_portrait.cypher``) reads the version in the same round trip as the
 portrait, so a cached portrait is used only while its version is current, in whichever worker.
 
-Every refresh calls it (``ckg.graph.tags.refresh.refresh``), so recordEvents, recordConsent,
-``ckg tags refresh`` and the refresh after an erasure all move it; the API's erasure and consent
-mutations call it too, right after their own writes.
+Every refresh that may have changed a portrait calls it (``ckg.graph.tags.refresh.refresh``: one
+that ran a stage or the consent sweep, wrote tags or pruned history), so recordEvents,
+recordConsent, ``ckg tags refresh`` and the refresh after an erasure move it; a full refresh that
+skipped everything (nothing changed) or was refused the lock does not, and every cache stays valid.
+The API's erasure and consent mutations call it too, right after their own writes.
 """
 
 from __future__ import annotations

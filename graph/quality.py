@@ -11,7 +11,7 @@ every role may read it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -110,6 +110,22 @@ def record_load(db: Database, source: str, files: Mapping[str, Mapping[str, Any]
     db.write(queries.quality.record_load, loadId=load_id, at=(at or datetime.now(UTC)).isoformat(), source=source,
              files=rows, stoppedEarly=stopped_early)
     return load_id
+
+
+def start_load(db: Database, source: str, files: Sequence[str], at: datetime | None = None) -> str:
+    """Record that a load is about to write rows from ``files`` (a ``(:LoadStart)`` node), before its
+    first batch: a load that fails or is interrupted leaves it, so the refresh's fingerprints see
+    that these files' rows may have changed. :func:`end_load_start` removes it once the load's
+    report is kept. Returns the start's id."""
+    load_id = f"start-{uuid.uuid4().hex[:12]}"
+    db.write(queries.quality.record_load_start, loadId=load_id, at=(at or datetime.now(UTC)).isoformat(),
+             source=source, files=list(files))
+    return load_id
+
+
+def end_load_start(db: Database, load_id: str) -> None:
+    """The load that :func:`start_load` recorded ended and its report is kept: remove the start."""
+    db.write(queries.quality.remove_load_start, loadId=load_id)
 
 
 def recent_loads(db: Database, loads: int = 5) -> list[LoadFile]:

@@ -11,16 +11,20 @@ yields), each algorithm family, the similar-customers stage, the consent sweep a
   outputs (tags, communities, similarity, models, bookkeeping: :data:`OUTPUTS`) are left out, so
   a refresh does not invalidate itself;
 - **the loads**: per input file, the ``(:Load)`` records of ``ckg load`` that loaded rows from it
-  (how many, the latest), for the files that write what the unit reads (:func:`load_writes`: the
-  names on the ``MERGE``/``CREATE`` lines of the file's statement). A load may change properties
+  (how many, the latest) and the ``(:LoadStart)`` records of loads that started on it and never
+  finished (a failed or interrupted load writes no report but may have written rows), for the
+  files that write what the unit reads (:func:`load_writes`: the names on the ``MERGE``/``CREATE``
+  lines of the file's statement). A load may change properties
   in place (a customer's country, an order's status) without changing any count; a file ckg does
   not know counts for every unit;
 - **its parameters**: the "as of", the engine (algorithms), the category map's content (life
   stage), the constants the refresh passes (half-life, weight step, default uses);
-- **the code**: a hash of the code every unit shares (the refresh, the tag writers and the consent
-  statements: :func:`code_version`) and of the unit's own (its derivation or the algorithm's
-  functions, modules and statements, its families' catalogue entries: :func:`code_of`), so a new
-  version of what a unit runs recomputes it once.
+- **the code**: a hash of every file of ckg's ``graph`` and ``cypher`` packages (:func:`code_version`:
+  the refresh, the tag writers, the algorithms and what they import, every statement, the
+  constants), so any new version of ckg's code recomputes every unit once, and of the unit's own
+  (its derivation or the algorithm's functions, modules and statements, its families' catalogue
+  entries: :func:`code_of`). The community stage reads members' tags, so the fingerprints of the
+  Cypher passes are among its parameters.
 
 After the unit succeeded, its fingerprint is stored in ``(:RefreshState {unit})``; before it runs,
 the stored one is removed, so a refresh killed in the middle of a unit recomputes it next time.
@@ -39,10 +43,11 @@ import hashlib
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,7 +63,7 @@ from ckg.graph.tags.catalogue import TagFamily
 #: again when its real inputs are unchanged.
 OUTPUTS = frozenset({
     "HAS_TAG", "HAD_TAG", "Tag", "MEMBER_OF", "Community", "IdSequence", "SIMILAR_TO", "SAME_PERSON_AS",
-    "Model", "RefreshState", "ChangeCounter", "Lock", "Job", "Load", "AuditEntry", "ApiToken", "Segment",
+    "Model", "RefreshState", "ChangeCounter", "Lock", "Job", "Load", "LoadStart", "AuditEntry", "ApiToken", "Segment",
     "IN_SEGMENT", "Suppressed",
 })
 #: What a full refresh writes and keeps, recorded at its end and compared at the next one's start:
@@ -83,16 +88,9 @@ _WRITES = re.compile(r"\b(MERGE|CREATE)\b")
 #: The input file of the behaviour events (``ckg load``), written by the statements of EVENT_WRITES.
 EVENTS_FILE = "events.jsonl"
 _QUERY_REF = re.compile(r"\bqueries\.([a-z_]+)\.([a-z_0-9]+)\b")
-#: The code every unit runs: the refresh and this module, the tag writers, consents, the counts
-#: (package, files). Each family's catalogue entry is part of its unit's own code.
-_SHARED_CODE = (
-    ("ckg.graph", ("tags/refresh.py", "tags/fingerprint.py", "consent.py", "category_map.py", "counts.py")),
-    ("ckg.cypher", ("tags/write_customer_tags.cypher", "tags/end_customer_tags.cypher",
-                    "tags/write_enterprise_tags.cypher", "tags/end_enterprise_tags.cypher",
-                    "tags/sync_tag_family.cypher", "tags/list_customer_ids.cypher", "tags/list_enterprise_ids.cypher",
-                    "consent/update_allowed_uses.cypher", "consent/drop_unconsented_tags.cypher",
-                    "consent/leave_segments_without_marketing.cypher")),
-)
+#: The code every unit may run, hashed whole (:func:`code_version`): every file of these packages
+#: of the installed ckg (the refresh, tag writers, algorithms, ranking, constants, statements).
+CODE_PACKAGES = ("ckg.graph", "ckg.cypher")
 
 
 def names_in(text: str) -> frozenset[str]:
@@ -157,15 +155,32 @@ def load_writes() -> dict[str, frozenset[str]]:
     return found
 
 
+def code_files(root: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
+    """Every file under ``root`` (a package's directory, also inside a wheel), with its path under
+    ``prefix``; compiled files (``__pycache__``, ``.pyc``) left out."""
+    for item in root.iterdir():
+        path = f"{prefix}/{item.name}"
+        if item.is_dir():
+            if item.name != "__pycache__":
+                yield from code_files(item, path)
+        elif not item.name.endswith((".pyc", ".pyo")):
+            yield path, item
+
+
+def tree_digest(roots: Iterable[tuple[str, Traversable]]) -> str:
+    """A hash of the names and contents of every file under these (prefix, directory) roots."""
+    digest = hashlib.sha256()
+    for path, item in sorted(f for prefix, root in roots for f in code_files(root, prefix)):
+        digest.update(path.encode() + b"\0")
+        digest.update(item.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
 @cache
 def code_version() -> str:
-    """A hash of the code every unit of a full refresh shares (read once per process)."""
-    digest = hashlib.sha256()
-    for package, names in _SHARED_CODE:
-        for name in names:
-            digest.update(f"{package}/{name}".encode())
-            digest.update(files(package).joinpath(name).read_bytes())
-    return digest.hexdigest()[:16]
+    """A hash of all of ckg's graph and Cypher code (:data:`CODE_PACKAGES`), read once per process."""
+    return tree_digest((package, files(package)) for package in CODE_PACKAGES)
 
 
 def algorithm_modules(*sources: Source) -> list[ModuleType]:
@@ -236,7 +251,7 @@ class GraphState:
     @classmethod
     def read(cls, db: Database) -> GraphState:
         counts = graph_counts(db)
-        loads = {r["file"]: {"loads": int(r["loads"]), "latest": r["latest"]}
+        loads = {r["file"]: {"loads": int(r["loads"]), "unfinished": int(r["unfinished"]), "latest": r["latest"]}
                  for r in db.read(queries.tags.list_load_markers)}
         stored = {r["unit"]: Stored(r["fingerprint"], r["value"], r["inputs"])
                   for r in db.read(queries.tags.list_refresh_states)}

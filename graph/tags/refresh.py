@@ -15,7 +15,11 @@ A full refresh skips work whose inputs did not change since it last ran: each pa
 family, the similarity stage, the consent sweep and the data end are *units* with a fingerprint
 of their inputs (:mod:`ckg.graph.tags.fingerprint`); a unit whose fingerprint equals the one
 stored at its last successful run is reported as ``unchanged inputs`` and not run. ``force``
-(``ckg tags refresh --force``) runs everything. Incremental refreshes are never skipped.
+(``ckg tags refresh --force``) runs everything. Only a plain full refresh (every family, the
+default "as of") records fingerprints: a refresh with ``only`` or an explicit ``as_of`` runs
+every stage it chose and first forgets every tag unit's fingerprint (its tags are those of a
+subset, or of another time), so the next plain full refresh recomputes everything. Incremental
+refreshes are never skipped.
 """
 
 from __future__ import annotations
@@ -48,6 +52,10 @@ DATA_END = "data_end"
 CONSENT_SWEEP = "consent_sweep"
 #: What a skipped unit's stage says.
 UNCHANGED = "unchanged inputs"
+#: Why every stage of a refresh with ``only`` or an explicit ``as_of`` runs.
+PARTIAL = "partial refresh (--only or --as-of): not skipped, fingerprints forgotten"
+#: Units whose result depends on neither the families chosen nor the "as of": kept by a partial refresh.
+_KEPT_BY_PARTIAL = (CONSENT_SWEEP, DATA_END)
 HALF_LIFE_DAYS = 90.0
 #: A held tag whose weight moves more than this from the weight its version began with ends that
 #: version (kept as ``HAD_TAG`` history, reason ``weight_changed``) and starts a new one; smaller
@@ -85,6 +93,9 @@ class RefreshResult:
     history_pruned: int = 0
     #: Units skipped because their inputs were unchanged (stages and the consent sweep, data end).
     skipped: list[str] = field(default_factory=list)
+    #: Whether the refresh moved the portraits' version (:mod:`ckg.graph.changes`): it ran a stage
+    #: or the consent sweep, wrote tags or pruned history.
+    portraits_moved: bool = False
 
     @property
     def seconds(self) -> float:
@@ -209,6 +220,12 @@ class Refresher:
         self.now = as_of or ""  # decided by run(): the data end, or the customers' own for an incremental refresh
         self.progress = progress or NoProgress()
         self.result = RefreshResult(self.now, "networkx" if engine == "networkx" else "gds")
+        #: A refresh of some families (``only``) or as of a time of the caller's: it records no
+        #: fingerprint and forgets those of the tag units (set by run()).
+        self.partial = False
+        #: Whether the refresh may have changed a portrait: a stage or the consent sweep began,
+        #: or history was pruned (refresh() moves the portraits' version only then).
+        self.touched = False
 
     @property
     def engine(self) -> Engine:
@@ -235,6 +252,9 @@ class Refresher:
                 self.result.as_of = self.now
             return self._incremental(chosen, list(customers))
         self._state = fp.GraphState.read(self.db)
+        self.partial = bool(only) or bool(self._as_of)
+        if self.partial:
+            self._forget_tag_units()
         if not self.force and self._state.stored and self._state.outputs_changed():
             self._rerun = "outputs changed since the last full refresh"
         if not self._as_of:
@@ -245,6 +265,7 @@ class Refresher:
                            | fp.CONSENT_READS | {"IN_SEGMENT", "Segment"}, {"defaultUses": DEFAULT_USES},
                            fp.code_of(queries.consent.leave_segments_without_marketing))
         if self._begin(consents) is not None:
+            self.touched = True
             for ids in _ids(self.db, "Customer"):  # consents decide what may be held (graph.consent)
                 self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
             self._done(consents)
@@ -262,9 +283,11 @@ class Refresher:
         pruned = self.db.run_autocommit(queries.tags.prune_tag_history, now=self.now,
                                         days=self.db.settings.tag_history_days)
         self.result.history_pruned = int(pruned[0]["pruned"]) if pruned else 0
+        self.touched = self.touched or self.result.history_pruned > 0
         self.result.stages.append(Stage("tag_history_retention", time.perf_counter() - started,
                                         self.result.history_pruned))
-        self._record_outputs()
+        if not self.partial:
+            self._record_outputs()
         return self.result
 
     # ------------------------------------------------------------------ fingerprints (full refresh)
@@ -272,6 +295,16 @@ class Refresher:
     def state(self) -> fp.GraphState:
         assert self._state is not None, "a full refresh reads the graph's state first"
         return self._state
+
+    def _forget_tag_units(self) -> None:
+        """A partial refresh is about to write tags of some families, or as of another time: no tag
+        unit's fingerprint says its outputs are current any more (forgotten before any write, so
+        an interrupted partial refresh leaves none either)."""
+        keep = list(_KEPT_BY_PARTIAL)
+        _, counters = self.db.write_tx(lambda tx: tx.run_counted(queries.tags.forget_refresh_states, keep=keep))
+        self.result.bookkeeping_writes.update({k: counters[k] for k in WRITE_COUNTERS})
+        self.state.stored = {n: s if n in keep or s.fingerprint is None else fp.Stored(None, s.value, s.inputs)
+                             for n, s in self.state.stored.items()}
 
     def _begin(self, unit: fp.Unit) -> str | None:
         """Why ``unit`` runs (and forget its fingerprint until it has succeeded), or None to skip it."""
@@ -301,14 +334,16 @@ class Refresher:
     def _stage(self, unit: fp.Unit, work: Callable[[], int], counts_tags: bool = True) -> None:
         """Run one stage unless its inputs are unchanged; either way it appears in the result."""
         started = time.perf_counter()
-        why = self._begin(unit)
+        why = PARTIAL if self.partial else self._begin(unit)
         if why is None:
             self.result.stages.append(Stage(unit.name, time.perf_counter() - started, 0, skipped=True,
                                             note=UNCHANGED))
             return
+        self.touched = True
         before = sum(self.result.tag_writes.values())
         rows = work()
-        self._done(unit)
+        if not self.partial:
+            self._done(unit)
         self.result.stages.append(Stage(unit.name, time.perf_counter() - started, rows,
                                         sum(self.result.tag_writes.values()) - before if counts_tags else 0,
                                         note=why))
@@ -346,7 +381,8 @@ class Refresher:
         """An algorithm's unit: what the statements of its code read, the catalogue's inputs, the engine.
 
         Its code may read tags (community profiles summarise members' purchase categories): then
-        the inputs of every Cypher family are its inputs too.
+        the inputs of every Cypher family are its inputs too, and so are the passes' fingerprints
+        (their code and parameters decide the tags it reads).
         """
         sources = algorithm_sources(algorithm)
         reads = fp.source_reads(*sources) | fp.CONSENT_READS
@@ -354,10 +390,13 @@ class Refresher:
         if name != SIMILARITY:
             reads |= fp.family_reads([family(name)])
             code.append(repr(family(name)))
+        params: dict[str, Any] = {"now": self.now, "engine": self.engine}
         if fp.source_names(*sources) & {"HAS_TAG", "Tag"}:
-            for p in cypher_passes(FAMILIES):
-                reads |= self._pass_unit(p).reads
-        return fp.Unit(name, reads, {"now": self.now, "engine": self.engine}, fp.code_of(*code))
+            passes = [self._pass_unit(p) for p in cypher_passes(FAMILIES)]
+            for unit in passes:
+                reads |= unit.reads
+            params["passes"] = {unit.name: self.state.fingerprint(unit) for unit in passes}
+        return fp.Unit(name, reads, params, fp.code_of(*code))
 
     def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:
         """A few customers after new events: every incremental Cypher pass, then one write, in one transaction.
@@ -378,6 +417,7 @@ class Refresher:
                 stages.append(Stage(p.name, time.perf_counter() - started, len(derived)))
             return stages, write_tags(tx, chosen, ids, rows, self.now, sources)
 
+        self.touched = True
         stages, writes = self.db.write_tx(work)
         self.result.stages.extend(stages)
         self.result.tag_writes.update(writes)
@@ -386,7 +426,7 @@ class Refresher:
             # refresh must not trust any unit's fingerprint (graph.tags.fingerprint)
             self.result.bookkeeping_writes.update(
                 {k: v for k, v in self.db.write_tx(lambda tx: tx.run_counted(
-                    queries.tags.forget_refresh_states))[1].items() if k in WRITE_COUNTERS})
+                    queries.tags.forget_refresh_states, keep=[]))[1].items() if k in WRITE_COUNTERS})
         return self.result
 
     # ------------------------------------------------------------------ Cypher passes
@@ -471,6 +511,10 @@ def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Seque
     last successful run, unless ``force`` (:mod:`ckg.graph.tags.fingerprint`). It holds the graph's
     full-refresh lock, so two of them (the CLI and an API job, or two API workers) never run at
     once; a second one raises :class:`LockBusy`.
+
+    The portraits' version moves (:mod:`ckg.graph.changes`) when the refresh may have changed a
+    portrait: a stage or the consent sweep ran (also when it then failed) or history was pruned;
+    a refresh that skipped everything, or was refused the lock, leaves every API cache valid.
     """
     refresher = Refresher(db, engine=engine, as_of=as_of, progress=progress, force=force)
     try:
@@ -478,5 +522,8 @@ def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Seque
             return refresher.run(only, customers)
         with locks.hold(db, locks.FULL_REFRESH, locks.holder_name("refresh")):
             return refresher.run(only, None)
-    finally:  # the portraits' version moves, so API caches and subscriptions see it (graph.changes)
-        changes.portraits_changed(db, customers)
+    finally:  # API caches and subscriptions see what changed (graph.changes)
+        written: int = sum(refresher.result.tag_writes.values())
+        if refresher.touched or written > 0:
+            changes.portraits_changed(db, customers)
+            refresher.result.portraits_moved = True

@@ -8,16 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from ckg.graph import locks
 from ckg.graph.category_map import category_map_toml
 from ckg.graph.consent import record_consent
 from ckg.graph.db import Database
 from ckg.graph.identity import unlink
 from ckg.graph.privacy import erase_customer
-from ckg.graph.queries import Query
-from ckg.graph.tags.refresh import CONSENT_SWEEP, DATA_END, RefreshResult, Stage, refresh
+from ckg.graph.queries import Query, queries
+from ckg.graph.tags.refresh import CONSENT_SWEEP, DATA_END, PARTIAL, RefreshResult, Stage, refresh
 from ckg.loaders import catalogue_data as cd
 from ckg.loaders.generator import generate
-from ckg.loaders.load import load_dataset
+from ckg.loaders.load import Loader, load_dataset
 
 RETENTION = "tag_history_retention"  # pruning history: cheap, always runs
 SIMILARITY_STAGE = "similar_customers"  # FastRP + kNN over purchases: no event feeds it
@@ -148,7 +149,8 @@ def test_consent_withdrawal_erasure_and_unlink_each_rerun_what_they_feed(loaded:
     assert ran(refresh(loaded, engine="networkx")) == set()
 
 
-def test_a_changed_category_map_reruns_life_stage_only(loaded: Database, tmp_path: Path) -> None:
+def test_a_changed_category_map_reruns_life_stage_and_the_communities_reading_tags(loaded: Database,
+                                                                                   tmp_path: Path) -> None:
     # everyone lets sensitive inference happen, so life stage has holders to lose
     loaded.write(q("MATCH (k:Consent {purpose: 'sensitive_inference'}) SET k.granted = true"))
     refresh(loaded, engine="networkx")
@@ -158,7 +160,8 @@ def test_a_changed_category_map_reruns_life_stage_only(loaded: Database, tmp_pat
     mapping.write_text(category_map_toml(["No Such Category"], cd.NEWBORN_LEAVES))
     with Database(loaded.settings.model_copy(update={"category_map": mapping})) as other:
         result = refresh(other, engine="networkx")
-    assert ran(result) == {stage(result, "life_stage").name}
+    # and the communities: their profiles read members' tags, so every pass's fingerprint is theirs
+    assert ran(result) == {stage(result, "life_stage").name, stage(result, "social_community").name}
     assert stage(result, "life_stage").note == "parameters"
     assert loaded.read(holders)[0]["n"] == 0
 
@@ -212,3 +215,89 @@ def test_an_incremental_refresh_as_of_another_time_makes_the_next_full_refresh_r
         "not known to be current", "outputs changed since the last full refresh"}
     assert again.as_of == first.as_of
     assert ran(refresh(loaded, engine="networkx")) == set()
+
+
+def current(db: Database) -> list[tuple[str, str, float]]:
+    return sorted((i, t, w) for i, t, w, _ in tags(db))
+
+
+@pytest.mark.parametrize("as_of", ["2025-06-01T00:00:00Z", None])
+def test_a_refresh_of_some_families_or_as_of_another_time_is_never_taken_as_current(
+        loaded: Database, as_of: str | None) -> None:
+    first = refresh(loaded, engine="networkx")
+    before = current(loaded)
+    partial = refresh(loaded, engine="networkx", only=["activity_30d"], as_of=as_of)
+    assert [s.note for s in partial.stages if s.name != RETENTION] == [PARTIAL]
+    if as_of:  # everyone's activity as of a year before the data's end
+        assert sum(partial.tag_writes.values()) > 0 and current(loaded) != before
+    again = refresh(loaded, engine="networkx")
+    # the pass deriving activity_30d (with the families fused into it) runs again, as of the data's end
+    assert not stage(again, "activity_30d").skipped
+    assert again.as_of == first.as_of
+    assert current(loaded) == before
+    assert ran(refresh(loaded, engine="networkx")) == set()
+
+
+def test_a_load_that_fails_part_way_reruns_what_reads_its_files(loaded: Database, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    refresh(loaded, engine="networkx")
+    # the orders again (a real load could change their statuses in place: no count moves), and the
+    # load fails after its first batch, leaving no report
+    increment = tmp_path / "increment"
+    increment.mkdir()
+    (increment / "orders.csv").write_bytes((tmp_path / "d" / "orders.csv").read_bytes())
+    write, batches = Loader._write, []
+
+    def failing(self: Loader, batch: object) -> None:
+        batches.append(batch)
+        if len(batches) > 1:
+            raise RuntimeError("Neo4j went away")
+        write(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Loader, "_write", failing)
+    with pytest.raises(RuntimeError):
+        load_dataset(loaded, increment, batch_size=20)
+    monkeypatch.undo()
+    again = refresh(loaded, engine="networkx")
+    for family in ("purchase_category", "rfm_segment", "high_value"):
+        assert not stage(again, family).skipped, family
+        assert "loaded data" in stage(again, family).note, family
+    assert stage(again, "market").skipped  # reads no order
+    assert ran(refresh(loaded, engine="networkx")) == set()
+    # a load that finishes leaves its report and no start record
+    assert load_dataset(loaded, increment).ok
+    assert loaded.read(q("MATCH (s:LoadStart) RETURN count(s) AS n"))[0]["n"] == 1  # the failed one's
+
+
+def portraits_version(db: Database) -> int | None:
+    rows = db.read(q("MATCH (k:ChangeCounter {name: 'portraits'}) RETURN k.seq AS seq"))
+    return rows[0]["seq"] if rows else None
+
+
+def test_an_unchanged_refresh_leaves_the_portraits_version(loaded: Database) -> None:
+    refresh(loaded, engine="networkx")
+    version = portraits_version(loaded)
+    assert version is not None
+    unchanged = refresh(loaded, engine="networkx")
+    assert ran(unchanged) == set() and unchanged.history_pruned == 0
+    assert portraits_version(loaded) == version and not unchanged.portraits_moved
+    with locks.hold(loaded, locks.FULL_REFRESH, "another refresh"), pytest.raises(locks.LockBusy):
+        refresh(loaded, engine="networkx")
+    assert portraits_version(loaded) == version
+    forced = refresh(loaded, engine="networkx", force=True)  # stages ran: caches must re-read
+    assert not any(s.skipped for s in forced.stages)
+    assert portraits_version(loaded) != version and forced.portraits_moved
+
+
+def test_high_value_spend_and_threshold_are_to_the_cent(db: Database) -> None:
+    # 0.1 + 0.7 is 0.7999999999999999 in floats: the customer at the percentile is high value
+    db.write(q("""
+        CREATE (c:Customer {customerId: 'hv1', registeredAt: datetime('2026-01-01T00:00:00Z')})
+        WITH c UNWIND [0.1, 0.7] AS total
+        CREATE (c)-[:PLACED]->(:Order {orderId: 'hv1-' + toString(total), placedAt: datetime('2026-06-01T00:00:00Z'),
+                                      totalUsd: total, status: 'delivered'})"""))
+    now = "2026-10-01T00:00:00Z"
+    threshold = db.read(queries.tags.measure_high_value_threshold, now=now)[0]["threshold"]
+    assert threshold == 0.8
+    rows = db.read(queries.tags.derive_high_value, ids=["hv1"], now=now, threshold=threshold)
+    assert [r["id"] for r in rows] == ["hv1"]

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+import shutil
+from importlib.resources import files
+from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
+import pytest
+
+from ckg.graph.db import Database
 from ckg.graph.queries import Query, queries
 from ckg.graph.tags import fingerprint as fp
-from ckg.graph.tags.catalogue import FAMILIES
-from ckg.graph.tags.refresh import SIMILARITY, algorithm_sources
+from ckg.graph.tags import refresh as refresh_module
+from ckg.graph.tags.catalogue import FAMILIES, family
+from ckg.graph.tags.refresh import SIMILARITY, Refresher, algorithm_sources, cypher_passes
 from ckg.loaders.format import EVENTS_FILE
 from ckg.loaders.spec import SPECS
 
@@ -53,20 +62,76 @@ def test_load_statements_set_only_what_they_merge() -> None:
             assert changed <= bound, (q.name, changed - bound)
 
 
-def test_units_read_their_catalogue_inputs_and_never_their_outputs() -> None:
+def _refresher() -> Refresher:
+    """A refresher whose units can be built without a database (no category map, networkx)."""
+    stub = SimpleNamespace(settings=SimpleNamespace(category_map=None))
+    refresher = Refresher(cast(Database, stub), engine="networkx", as_of="2026-10-01T00:00:00Z")
+    refresher._state = fp.GraphState({}, {}, {})
+    return refresher
+
+
+def _unit(refresher: Refresher, name: str) -> fp.Unit:
+    f = family(name)
+    if f.algorithm:
+        return refresher._algorithm_unit(f.algorithm, f.name)
+    return next(refresher._pass_unit(p) for p in cypher_passes(FAMILIES) if f in p.families)
+
+
+def test_every_catalogue_input_of_a_family_is_read_by_its_unit() -> None:
+    refresher = _refresher()
     for f in FAMILIES:
-        if f.algorithm:
-            reads = fp.source_reads(*algorithm_sources(f.algorithm))
-            assert not reads & fp.OUTPUTS
+        reads = _unit(refresher, f.name).reads
+        assert fp.family_reads([f]) <= reads, (f.name, fp.family_reads([f]) - reads)
+        assert reads >= fp.CONSENT_READS, f.name
     assert {"Order", "PLACED", "CONTAINS", "Product"} <= fp.source_reads(*algorithm_sources(SIMILARITY))
     assert "NOT_SAME_PERSON" in fp.source_reads(*algorithm_sources("wcc_identity"))
     # community profiles summarise members' tags: the Louvain unit says it reads them
     assert "HAS_TAG" in fp.source_names(*algorithm_sources("louvain_social"))
 
 
-def test_code_version_is_stable_within_a_process() -> None:
-    assert fp.code_version() == fp.code_version()
+def test_the_community_unit_moves_with_the_passes_whose_tags_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    community = next(f.name for f in FAMILIES if f.algorithm == "louvain_social")
+    refresher = _refresher()
+    before = refresher.state.fingerprint(_unit(refresher, community))
+    monkeypatch.setattr(refresh_module, "HALF_LIFE_DAYS", refresh_module.HALF_LIFE_DAYS + 1)
+    assert refresher.state.fingerprint(_unit(refresher, community)) != before
+    # an algorithm reading no tag does not
+    pagerank = next(f.name for f in FAMILIES if f.algorithm == "pagerank_influence")
+    monkeypatch.undo()
+    rank = refresher.state.fingerprint(_unit(refresher, pagerank))
+    monkeypatch.setattr(refresh_module, "HALF_LIFE_DAYS", refresh_module.HALF_LIFE_DAYS + 1)
+    assert refresher.state.fingerprint(_unit(refresher, pagerank)) == rank
+
+
+def test_the_code_version_covers_every_file_of_the_graph_and_cypher_packages() -> None:
+    hashed = {path for package in fp.CODE_PACKAGES for path, _ in fp.code_files(files(package), package)}
+    for path in ("ckg.graph/tags/algorithm_families.py", "ckg.graph/ranking.py", "ckg.graph/tags/catalogue.py",
+                 "ckg.graph/tags/refresh.py", "ckg.cypher/tags/derive_high_value.cypher",
+                 "ckg.cypher/algorithms/identity_pairs.cypher"):
+        assert path in hashed, path
+    assert not any("__pycache__" in p or p.endswith(".pyc") for p in hashed)
+    assert fp.code_version() == fp.tree_digest((package, files(package)) for package in fp.CODE_PACKAGES)
     assert re.fullmatch(r"[0-9a-f]{16}", fp.code_version())
+
+
+def test_the_code_version_changes_with_any_file(tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    shutil.copytree(Path(str(files("ckg.graph"))), graph, ignore=shutil.ignore_patterns("__pycache__"))
+    cypher = tmp_path / "cypher"
+    shutil.copytree(Path(str(files("ckg.cypher"))), cypher)
+    roots = [("ckg.graph", graph), ("ckg.cypher", cypher)]
+    seen = {fp.tree_digest(roots)}
+    edits = [graph / "tags" / "algorithm_families.py", graph / "ranking.py",
+             cypher / "tags" / "derive_high_value.cypher"]
+    for path in edits:
+        path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        seen.add(fp.tree_digest(roots))
+    (graph / "new_module.py").write_text("X = 1\n", encoding="utf-8")
+    seen.add(fp.tree_digest(roots))
+    (graph / "__pycache__").mkdir(exist_ok=True)
+    (graph / "__pycache__" / "ranking.cpython-312.pyc").write_bytes(b"compiled")
+    seen.add(fp.tree_digest(roots))  # compiled files are not code: the same digest as before
+    assert len(seen) == len(edits) + 2
 
 
 def test_a_fingerprint_moves_with_counts_it_reads_and_loads_of_files_writing_them() -> None:

@@ -1,0 +1,5 @@
+// A load is about to write rows from these files: until it ends (remove_load_start), this record
+// says a load started and did not finish, so the refresh's fingerprints (list_load_markers) see the
+// rows it may have written although no (:Load) report exists.
+CREATE (s:LoadStart {loadId: $loadId, at: datetime($at), source: $source, files: $files})
+RETURN s.loadId AS loadId
