@@ -170,7 +170,9 @@ class CkgSchema(strawberry.Schema):
     client's own mistakes (validation, permissions, expected ckg errors) are answers, not logs."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        subscription = getattr(execution_context, "operation_type", None) == OperationType.SUBSCRIPTION
+        # operation_type raises when there is no document (the request failed before parsing)
+        subscription = getattr(execution_context, "graphql_document", None) is not None \
+            and execution_context.operation_type == OperationType.SUBSCRIPTION
         for error in errors:
             if subscription and is_unexpected(error):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
