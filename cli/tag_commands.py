@@ -189,7 +189,7 @@ def register_eval(root: typer.Typer) -> None:
     @friendly_errors
     def eval_(directory: Path = typer.Argument(..., help="A dataset made by `ckg generate` (with truth/)."),
               as_json: bool = typer.Option(False, "--json", help="Print one JSON object: per metric its "
-                                           "value, coverage, count and target.")) -> None:
+                                           "value, coverage, permitted share, count and target.")) -> None:
         """Compare the graph with the dataset's planted truth; exit 1 if a target (value or coverage) is missed."""
         with open_database(get_settings()) as db:
             metrics = evaluate(db, directory)
@@ -197,12 +197,12 @@ def register_eval(root: typer.Typer) -> None:
             typer.echo(json.dumps(metrics_json(metrics), indent=2))
         else:
             table = Table(title="accuracy against planted truth", show_edge=False)
-            for col in ("metric", "value", "coverage", "target", "over"):
+            for col in ("metric", "value", "coverage", "permitted", "target", "over"):
                 table.add_column(col, justify="left" if col == "metric" else "right")
             for m in metrics:
                 mark = "" if m.passed is None else (" ok" if m.passed else " MISSED")
                 target = f">= {m.target} (coverage >= {COVERAGE_TARGET}){mark}" if m.target is not None else "-"
-                table.add_row(m.name, f"{m.value:.3f}", f"{m.coverage:.3f}", target, str(m.n))
+                table.add_row(m.name, f"{m.value:.3f}", f"{m.coverage:.3f}", f"{m.permitted:.3f}", target, str(m.n))
             console.print(table)
         if any(m.passed is False for m in metrics):
             raise typer.Exit(1)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ckg.graph.consent import DEFAULT_USES
 from ckg.graph.db import Database
 from ckg.graph.errors import InputError
 from ckg.graph.queries import queries
@@ -30,17 +31,26 @@ HIGH_VALUE_WINDOW = timedelta(days=365)
 
 @dataclass(frozen=True)
 class Metric:
-    """One accuracy figure.
+    """One accuracy figure, over the customers (or enterprises) it applies to.
 
-    ``coverage`` is the share of the customers (or enterprises) the metric applies to that got a
-    prediction: for a yes/no tag, the planted positives the system could decide for (their consent
-    allows the tag's basis, or they hold a tag of the family); for a grouping, the truth's members
-    that were put in some group. ``n`` is how many items the value was computed over.
+    A metric applies to the customers the truth plants something for: the members of planted groups
+    for a grouping, the planted positives for a yes/no tag, the planted buyers for propensity, the
+    planted enterprises for B2B potential. Of those, the product may decide only for the ones whose
+    consents let the metric's family run (the family's ``basis`` in the catalogue, read from
+    ``allowedUses`` as the tag writer reads it; registered data and enterprises always):
+
+    - ``permitted`` is the share of the customers it applies to whose consent permits the family;
+    - ``coverage`` is the share of those permitted customers that got a prediction (a refusal is
+      never counted as covered, nor as uncovered: it is out of ``permitted``);
+    - ``value`` is computed over the permitted customers, a permitted one without a prediction
+      counting against it (a group of one, a score of 0, no tag);
+    - ``n`` is how many items the value was computed over.
     """
 
     name: str
     value: float
     coverage: float
+    permitted: float
     n: int
     target: float | None = None
 
@@ -51,12 +61,12 @@ class Metric:
         return self.value >= self.target and self.coverage >= COVERAGE_TARGET
 
     def as_json(self) -> dict[str, float | int | None]:
-        return {"value": round(self.value, 4), "coverage": round(self.coverage, 4), "n": self.n,
-                "target": self.target}
+        return {"value": round(self.value, 4), "coverage": round(self.coverage, 4),
+                "permitted": round(self.permitted, 4), "n": self.n, "target": self.target}
 
 
-def _metric(name: str, value: float, coverage: float, n: int) -> Metric:
-    return Metric(name, value, coverage, n, TARGETS.get(name))
+def _metric(name: str, value: float, coverage: float, permitted: float, n: int) -> Metric:
+    return Metric(name, value, coverage, permitted, n, TARGETS.get(name))
 
 
 def _comb2(n: int) -> float:
@@ -172,16 +182,51 @@ def top_spenders(directory: Path, person: dict[str, str]) -> set[str]:
     return {who for who, v in spend.items() if v > 0 and v >= cut}
 
 
-def _yes_no(name: str, predicted: set[str], actual: set[str], decided: set[str]) -> Metric:
-    """F1 of a yes/no tag among the customers it could be decided for; coverage of the positives."""
-    _, _, f1 = precision_recall(predicted & decided, actual & decided)  # type: ignore[arg-type]
-    return _metric(name, f1, _share(len(actual & decided), len(actual)), len(decided))
+def grouping_metrics(names: Sequence[str], truth: dict[str, str], found: dict[str, str],
+                     permitted: set[str]) -> list[Metric]:
+    """ARI (and NMI) of the found groups against the planted ones, over the planted members whose
+    consent permits the family; a permitted member in no found group is a group of one."""
+    members = sorted(truth)
+    ids = [i for i in members if i in permitted]
+    act = [truth[i] for i in ids]
+    pred = [found.get(i, f"none-{i}") for i in ids]
+    scorers = {"ari": adjusted_rand_index, "nmi": normalized_mutual_info}
+    covered = _share(sum(i in found for i in ids), len(ids))
+    return [_metric(name, scorers[name.rsplit("_", 1)[1]](act, pred), covered, _share(len(ids), len(members)),
+                    len(ids)) for name in names]
+
+
+def yes_no_metric(name: str, predicted: set[str], actual: set[str], permitted: set[str],
+                  decided: set[str]) -> Metric:
+    """F1 of a yes/no tag over the permitted customers (``predicted``: tagged yes; ``decided``: the
+    customers the family gave an answer for, yes or no). It applies to the planted positives:
+    ``permitted`` is their share whose consent lets the family decide, ``coverage`` the share of
+    those that got an answer. A permitted customer without an answer counts as a no."""
+    allowed = actual & permitted
+    _, _, f1 = precision_recall(predicted & permitted & decided, allowed)  # type: ignore[arg-type]
+    return _metric(name, f1, _share(len(allowed & decided), len(allowed)), _share(len(allowed), len(actual)),
+                   len(permitted))
+
+
+def ranking_metric(name: str, truth: dict[str, float], scores: dict[str, float], permitted: set[str],
+                   measure: str = "auc") -> Metric:
+    """AUC (truth read as yes/no) or Spearman of a score against the planted truth, over the items
+    whose consent permits the family; an item without a score ranks below every scored one."""
+    items = sorted(truth)
+    ids = [i for i in items if i in permitted]
+    floor = min(scores.values(), default=0.0) - 1.0
+    got = [scores.get(i, floor) for i in ids]
+    value = (roc_auc(got, [truth[i] > 0 for i in ids]) if measure == "auc"
+             else spearman([truth[i] for i in ids], got))
+    return _metric(name, value, _share(sum(i in scores for i in ids), len(ids)), _share(len(ids), len(items)),
+                   len(ids))
 
 
 def evaluate(db: Database, directory: Path) -> list[Metric]:
     """Compare the graph's tags, communities and links with ``directory/truth``.
 
-    Every metric is computed over all the truth's customers it applies to; those without a
+    Every metric is computed over the truth's customers it applies to whose consent permits its
+    family (:class:`Metric` says how ``coverage`` and ``permitted`` are counted); those without a
     prediction count against the value (a singleton group, a missing score) and lower coverage.
     """
     truth = directory / "truth"
@@ -189,96 +234,97 @@ def evaluate(db: Database, directory: Path) -> list[Metric]:
         raise InputError(f"{truth} does not exist: evaluate a dataset made by `ckg generate`")
     metrics: list[Metric] = []
     read = db.read
-    consenting = {purpose: {r["id"] for r in read(queries.evaluation.stream_consenting, purpose=purpose)}
-                  for purpose in ("profiling", "sensitive_inference")}
+    by_basis: dict[str, set[str]] = {}
+
+    def permits(name: str) -> set[str]:
+        """The customers whose consents let the family ``name`` run (its basis in the catalogue)."""
+        basis = family(name).basis
+        if basis not in by_basis:
+            by_basis[basis] = {r["id"] for r in read(queries.evaluation.stream_consenting, purpose=basis,
+                                                        defaultUses=DEFAULT_USES)}
+        return by_basis[basis]
+
+    def tagged(name: str) -> dict[str, str]:
+        return {r["id"]: r["tag"] for r in read(queries.evaluation.stream_top_tag, family=name)}
 
     # social communities, over every customer planted in one (no community = a group of one)
     true_comm = {r["customerId"]: r["community"] for r in _read(truth / "communities.csv")}
     found = {r["id"]: r["community"] for r in read(queries.evaluation.stream_memberships, kind="social")}
-    ids = sorted(true_comm)
-    pred = [found.get(i, f"none-{i}") for i in ids]
-    act = [true_comm[i] for i in ids]
-    covered = _share(sum(i in found for i in ids), len(ids))
-    metrics.append(_metric("social_ari", adjusted_rand_index(act, pred), covered, len(ids)))
-    metrics.append(_metric("social_nmi", normalized_mutual_info(act, pred), covered, len(ids)))
+    metrics += grouping_metrics(["social_ari", "social_nmi"], true_comm, found, permits("social_community"))
 
-    # preference groups, over the truth's customers whose consent allows the family's basis (the
-    # others may not be profiled at all); an untagged one among them is a group of one
+    # preference groups, over the truth's customers (an untagged one is a group of one)
     true_pref = {r["customerId"]: r["group"] for r in _read(truth / "preference_groups.csv")}
-    tagged = {r["id"]: r["tag"] for r in read(queries.evaluation.stream_top_tag, family="preference_cluster")}
-    ids = sorted(set(true_pref) & consenting[family("preference_cluster").basis])
-    metrics.append(_metric("preference_ari",
-                           adjusted_rand_index([true_pref[i] for i in ids], [tagged.get(i, f"none-{i}") for i in ids]),
-                           _share(sum(i in tagged for i in ids), len(ids)), len(ids)))
+    metrics += grouping_metrics(["preference_ari"], true_pref, tagged("preference_cluster"),
+                                permits("preference_cluster"))
 
-    # identity resolution: pairs of records of the same person
+    # identity resolution: pairs of records of the same person, both of whom the family may decide for
+    allowed = permits("duplicate_identity")
     true_groups: dict[str, list[str]] = defaultdict(list)
     for r in _read(truth / "duplicates.csv"):
         true_groups[r["duplicateOf"]].append(r["customerId"])
     true_members = {k: [k, *v] for k, v in true_groups.items()}
-    true_pairs = pairs_within(true_members)
+    true_pairs = {p for p in pairs_within(true_members) if p <= allowed}
     pred_groups: dict[str, list[str]] = defaultdict(list)
     for r in read(queries.evaluation.stream_identity_links):
         pred_groups[r["canonical"]].append(r["id"])
     pred_members = {k: [k, *v] for k, v in pred_groups.items()}
-    pred_pairs = pairs_within(pred_members)
+    pred_pairs = {p for p in pairs_within(pred_members) if p <= allowed}
     p, r_, f1 = precision_recall(pred_pairs, true_pairs)  # type: ignore[arg-type]
     records = {m for ms in true_members.values() for m in ms}
     linked = {m for ms in pred_members.values() for m in ms}
-    covered = _share(len(records & linked), len(records))
-    metrics += [_metric("identity_precision", p, covered, len(pred_pairs)),
-                _metric("identity_recall", r_, covered, len(true_pairs)),
-                _metric("identity_f1", f1, covered, len(true_pairs))]
+    covered = _share(len(records & allowed & linked), len(records & allowed))
+    share = _share(len(records & allowed), len(records))
+    metrics += [_metric("identity_precision", p, covered, share, len(pred_pairs)),
+                _metric("identity_recall", r_, covered, share, len(true_pairs)),
+                _metric("identity_f1", f1, covered, share, len(true_pairs))]
 
-    # yes/no tags, among the customers whose consent lets the family decide
+    # yes/no tags: every permitted customer gets an answer once the family has run (no tag is a
+    # no); a family that wrote no tag at all is taken not to have run
     for name, fam, file in (("high_value_f1", "high_value", "high_value.csv"),
                             ("life_stage_f1", "life_stage", "life_stage.csv")):
         actual = {r["customerId"] for r in _read(truth / file)}
-        predicted = {r["id"] for r in read(queries.evaluation.stream_top_tag, family=fam)}
-        metrics.append(_yes_no(name, predicted, actual, consenting.get(family(fam).basis, set())))
+        predicted = set(tagged(fam))
+        metrics.append(yes_no_metric(name, predicted, actual, permits(fam), permits(fam) if predicted else set()))
     # high_value_f1 (above) is scored against the generator's planted high-value class, the issue's
     # target. The tag's own definition (top 5% of customers by 12-month spend), per person, is a
     # check that the tag computes what it promises, not an accuracy: high_value_definition_f1 has no
     # target. A tagged record stands for its person, whose first record's consent decides.
     person = {m: canonical for canonical, members in true_members.items() for m in members}
-    tagged_persons = {person.get(str(r["id"]), str(r["id"]))
-                      for r in read(queries.evaluation.stream_top_tag, family="high_value")}
-    allowed = {person.get(i, i) for i in consenting[family("high_value").basis] if person.get(i, i) == i}
-    metrics.insert(-2, _yes_no("high_value_definition_f1", tagged_persons, top_spenders(directory, person), allowed))
+    tagged_persons = {person.get(str(i), str(i)) for i in tagged("high_value")}
+    persons = {person.get(i, i) for i in permits("high_value") if person.get(i, i) == i}
+    metrics.insert(-2, yes_no_metric("high_value_definition_f1", tagged_persons, top_spenders(directory, person),
+                                     persons, persons if tagged_persons else set()))
 
-    # shopping gender other than the registered one, among customers the family read a gender for
+    # shopping gender other than the registered one: answered for the customers the family read a
+    # gender for
     actual_sg = {r["customerId"] for r in _read(truth / "shopping_gender.csv")}
     predicted_sg = {r["id"] for r in read(queries.evaluation.stream_gender_mismatch)}
-    read_for = {r["id"] for r in read(queries.evaluation.stream_top_tag, family="shopping_gender")}
-    metrics.append(_yes_no("shopping_gender_f1", predicted_sg, actual_sg, read_for))
+    metrics.append(yes_no_metric("shopping_gender_f1", predicted_sg, actual_sg, permits("shopping_gender"),
+                                 set(tagged("shopping_gender"))))
 
     # purchase propensity against the planted next-period purchases (or, in older datasets, the
-    # alive state): BG/NBD's forecast of purchases in the next 90 days, its P(alive), and the tag
+    # alive state), over the planted buyers: BG/NBD's forecast of purchases in the next 90 days,
+    # its P(alive), and the tag (scored by the model and untagged: a no)
     params = _read(truth / "customer_params.csv")
     label_column = "purchasesNextPeriod" if params and "purchasesNextPeriod" in params[0] else "aliveAtEnd"
-    buyers = {r["customerId"]: float(r[label_column]) > 0 for r in params if float(r["lambdaPerWeek"]) > 0}
+    buyers = {r["customerId"]: float(r[label_column]) for r in params if float(r["lambdaPerWeek"]) > 0}
     propensity = read(queries.evaluation.stream_propensity)
-    ids = sorted(buyers)
-    labels = [buyers[i] for i in ids]
-    covered = _share(sum(r["id"] in buyers for r in propensity), len(ids))
+    allowed = permits("likely_to_buy_soon")
     for name, column in (("propensity_auc", "expected90d"), ("p_alive_auc", "pAlive")):
-        scored = {r["id"]: float(r[column]) for r in propensity}
-        metrics.append(_metric(name, roc_auc([scored.get(i, 0.0) for i in ids], labels), covered, len(ids)))
-    soon = {r["id"]: 1.0 for r in read(queries.evaluation.stream_top_tag, family="likely_to_buy_soon")}
-    decided = sorted(set(ids) & consenting[family("likely_to_buy_soon").basis])
-    metrics.append(_metric("likely_to_buy_soon_auc", roc_auc([soon.get(i, 0.0) for i in decided],
-                                                             [buyers[i] for i in decided]),
-                           _share(len(decided), len(ids)), len(decided)))
+        metrics.append(ranking_metric(name, buyers, {r["id"]: float(r[column]) for r in propensity}, allowed))
+    soon = tagged("likely_to_buy_soon")
+    metrics.append(ranking_metric("likely_to_buy_soon_auc", buyers,
+                                  {r["id"]: 1.0 if r["id"] in soon else 0.0 for r in propensity}, allowed))
 
-    # B2B purchasing potential
+    # B2B purchasing potential: a family of enterprises, which give no consents (the catalogue
+    # allows them no sensitive basis): every planted enterprise is permitted
     true_pot = {r["enterpriseId"]: float(r["potential"]) for r in _read(truth / "enterprise_potential.csv")}
     scores = {r["id"]: float(r["score"]) for r in read(queries.evaluation.stream_enterprise_potential)}
-    common = sorted(set(true_pot) & set(scores))
-    metrics.append(_metric("b2b_spearman", spearman([true_pot[i] for i in common], [scores[i] for i in common]),
-                           _share(len(common), len(true_pot)), len(common)))
+    metrics.append(ranking_metric("b2b_spearman", true_pot, scores, set(true_pot), measure="spearman"))
     return metrics
 
 
 def as_json(metrics: list[Metric]) -> dict[str, dict[str, float | int | None]]:
-    """One JSON-ready object: per metric, its value, coverage, the count it was computed over, its target."""
+    """One JSON-ready object: per metric, its value, coverage, permitted share, the count it was
+    computed over, its target."""
     return {m.name: m.as_json() for m in metrics}

@@ -42,7 +42,8 @@ def tagged(session_db: Database, dataset: Path) -> Iterator[Database]:
 
 def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> None:
     # Floors measured on this seed with the noisy generator (bench/RESULTS.md has dev and held-out seeds);
-    # yes/no tags are scored among consenting customers only, a few dozen here, so their floors are loose.
+    # every metric is scored among the customers whose consent permits its family (permitted, printed), so
+    # the yes/no tags among a few dozen here, and their floors are loose.
     metrics = {m.name: m for m in evaluate(tagged, dataset)}
     seen = json.dumps(as_json(list(metrics.values())))
     assert {"social_ari", "identity_precision", "identity_recall", "identity_f1", "high_value_f1",
@@ -50,8 +51,9 @@ def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> 
             "b2b_spearman"} <= set(metrics)
     assert all(0.0 <= m.coverage <= 1.0 for m in metrics.values()), seen
     assert metrics["social_ari"].value >= 0.9 and metrics["social_ari"].coverage >= 0.9, seen
-    assert metrics["identity_f1"].value >= 0.9, seen  # duplicates sharing no email, similar email, phone
-    # or device stay apart
+    # over the true pairs whose two records both allow profiling (duplicate_identity's basis): 8 here, 6
+    # found (0.857); duplicates sharing no email, similar email, phone or device stay apart
+    assert metrics["identity_f1"].value >= 0.8, seen
     assert metrics["identity_precision"].value >= 0.95, seen  # households and recycled phones are not merged
     # high value as the catalogue defines it (top 5% by 12-month net spend): the tag computes its definition
     # (against the generator's planted high-value class, high_value_f1, it stays near 0.5: docs/accuracy.md)
@@ -62,6 +64,27 @@ def test_accuracy_targets_on_seeded_dataset(tagged: Database, dataset: Path) -> 
     # 0.60 here (GDS; 0.64 networkx) on 1,500 customers, 0.71 held out on 5,000
     assert metrics["preference_ari"].value >= 0.5 and metrics["preference_ari"].coverage >= 0.9, seen
 
+
+
+def test_eval_scores_the_permitted_and_prints_the_share_refused(tagged: Database, dataset: Path) -> None:
+    # permitted = the planted positives whose allowedUses hold the family's basis (the catalogue's);
+    # coverage = the permitted ones that got an answer, so a refusal is neither covered nor uncovered
+    metrics = {m.name: m for m in evaluate(tagged, dataset)}
+    assert all(0.0 <= m.permitted <= 1.0 for m in metrics.values())
+    for name, file, basis in (("high_value_f1", "high_value.csv", "profiling"),
+                              ("life_stage_f1", "life_stage.csv", "sensitive_inference")):
+        planted = [line.split(",")[0] for line in (dataset / "truth" / file).read_text().split()[1:]]
+        ok = tagged.read(q("MATCH (c:Customer) WHERE c.customerId IN $ids AND $basis IN c.allowedUses "
+                           "RETURN count(c) AS n"), ids=planted, basis=basis)[0]["n"]
+        m = metrics[name]
+        assert m.permitted == pytest.approx(ok / len(planted)), (name, m)
+        assert 0.0 < m.permitted < 1.0, (name, m)  # the generated consents refuse some of them
+        assert m.coverage == 1.0, (name, m)  # every permitted customer got a yes or a no
+    # life stage needs more than high value (sensitive inference on top of profiling)
+    assert metrics["life_stage_f1"].permitted < metrics["high_value_f1"].permitted
+    # the groupings and propensity are scored over profiling customers only
+    assert 0.0 < metrics["social_ari"].permitted < 1.0 and 0.0 < metrics["propensity_auc"].permitted < 1.0
+    assert metrics["b2b_spearman"].permitted == 1.0  # enterprises give no consents
 
 def test_every_tag_has_weight_confidence_time_source_and_evidence(tagged: Database) -> None:
     bad = tagged.read(q("""
