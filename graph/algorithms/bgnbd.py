@@ -1,4 +1,8 @@
-"""BG/NBD ("Buy 'Til You Die") purchase model fitted by maximum likelihood, in pure Python.
+"""BG/NBD ("Buy 'Til You Die") purchase model fitted by maximum likelihood.
+
+The fit (Nelder-Mead) evaluates the log-likelihood thousands of times, so it is computed over all
+customers at once with numpy (scipy's ``gammaln``); a Python loop per customer made the fit of
+17k buyers take ~15-30 s.
 
 Fader, Hardie and Lee (2005), "Counting Your Customers the Easy Way: An Alternative to the
 Pareto/NBD Model", Marketing Science 24(2). Inputs per customer: ``x`` repeat purchases,
@@ -14,6 +18,9 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from scipy.special import gammaln  # type: ignore[import-untyped]  # scipy ships no type hints
+
 History = tuple[float, float, float]  # (x, tx, T)
 
 
@@ -25,20 +32,26 @@ class BgNbdParams:
     b: float
 
 
-def _log_likelihood_one(p: BgNbdParams, x: float, tx: float, T: float) -> float:
+def _columns(data: Sequence[History]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``data`` as three arrays (x, tx, T)."""
+    x, tx, big_t = np.asarray(data, dtype=float).reshape(-1, 3).T
+    return x, tx, big_t
+
+
+def _log_likelihood(p: BgNbdParams, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> float:
+    """The summed log-likelihood over every customer at once (the fit evaluates it thousands of times)."""
     r, alpha, a, b = p.r, p.alpha, p.a, p.b
-    a1 = math.lgamma(r + x) - math.lgamma(r) + r * math.log(alpha)
-    a2 = math.lgamma(a + b) + math.lgamma(b + x) - math.lgamma(b) - math.lgamma(a + b + x)
-    a3 = -(r + x) * math.log(alpha + T)
-    if x > 0:
-        a4 = math.log(a) - math.log(b + x - 1) - (r + x) * math.log(alpha + tx)
-        top = max(a3, a4)
-        return a1 + a2 + top + math.log(math.exp(a3 - top) + math.exp(a4 - top))
-    return a1 + a2 + a3
+    a1 = gammaln(r + x) - gammaln(r) + r * math.log(alpha)
+    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    a3 = -(r + x) * np.log(alpha + T)
+    repeat = x > 0
+    # log(a / (b + x - 1)) only where x > 0 (b + x - 1 may be negative where x = 0)
+    a4 = math.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * np.log(alpha + tx)
+    return float(np.sum(a1 + a2 + np.where(repeat, np.logaddexp(a3, a4), a3)))
 
 
 def log_likelihood(p: BgNbdParams, data: Sequence[History]) -> float:
-    return sum(_log_likelihood_one(p, x, tx, T) for x, tx, T in data)
+    return _log_likelihood(p, *_columns(data))
 
 
 def nelder_mead(f: Callable[[list[float]], float], start: list[float], step: float = 0.5,
@@ -83,15 +96,15 @@ def fit(data: Sequence[History], max_sample: int = 20000, seed: int = 0) -> BgNb
     sample = list(data)
     if len(sample) > max_sample:
         sample = random.Random(seed).sample(sample, max_sample)
+    columns = _columns(sample)
 
     def negll(logp: list[float]) -> float:
         if any(v > 10 or v < -10 for v in logp):
             return 1e100
         p = BgNbdParams(*(math.exp(v) for v in logp))
-        try:
-            return -log_likelihood(p, sample)
-        except (ValueError, OverflowError):
-            return 1e100
+        with np.errstate(all="ignore"):
+            value = -_log_likelihood(p, *columns)
+        return value if math.isfinite(value) else 1e100
 
     best = nelder_mead(negll, [0.0, 0.0, 0.0, 0.0])
     best = nelder_mead(negll, best, step=0.1)  # restart from the optimum: NM can stall
