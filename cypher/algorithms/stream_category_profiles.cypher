@@ -1,16 +1,18 @@
 // Each customer's interactions per top-level category up to $now: order lines and products
 // viewed, favourited or carted, each counted once; the profiles preference groups compare.
-CALL () {
-  MATCH (c:Customer)-[:PLACED]->(o:Order)-[:CONTAINS]->(p:Product)
-  WHERE o.placedAt <= datetime($now)
-  RETURN c, p
-  UNION ALL
-  MATCH (c:Customer)-[v:VIEWED|FAVORITED|ADDED_TO_CART]->(p:Product)
-  WHERE v.at <= datetime($now)
-  RETURN c, p
-}
-WITH c, p, count(*) AS n
-MATCH (p)-[:IN_CATEGORY]->(:Category)-[:SUBCATEGORY_OF*0..]->(top:Category)
+// Each product's top-level categories are found once, not once per customer who touched it.
+MATCH (p:Product)-[:IN_CATEGORY]->(:Category)-[:SUBCATEGORY_OF*0..]->(top:Category)
 WHERE NOT (top)-[:SUBCATEGORY_OF]->()
-RETURN c.customerId AS id, top.categoryId AS category, top.name AS name, sum(n) AS n
+WITH p, top
+CALL (p) {
+  MATCH (c:Customer)-[:PLACED]->(o:Order)-[:CONTAINS]->(p)
+  WHERE o.placedAt <= datetime($now)
+  RETURN c
+  UNION ALL
+  MATCH (c:Customer)-[v:VIEWED|FAVORITED|ADDED_TO_CART]->(p)
+  WHERE v.at <= datetime($now)
+  RETURN c
+}
+WITH c, top, count(*) AS n
+RETURN c.customerId AS id, top.categoryId AS category, top.name AS name, n
 ORDER BY id, category

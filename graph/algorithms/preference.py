@@ -16,7 +16,9 @@ is known in advance: the categories are whatever the graph holds.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -64,20 +66,50 @@ def profiles(db: Database, now: str) -> tuple[list[str], list[str], np.ndarray]:
 
 
 def knn(counts: np.ndarray, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's ``k`` most similar other rows (Bhattacharyya coefficient): (indices, similarities)."""
+    """Each row's ``k`` most similar other rows (Bhattacharyya coefficient): (indices, similarities).
+
+    Blocks of rows run on a thread each (numpy's product and partition release the GIL); each
+    block's result is what one thread would find, so the answer does not depend on the threads.
+    """
     n = counts.shape[0]
     k = min(k, n - 1)
     roots = np.sqrt(counts / counts.sum(axis=1, keepdims=True))
+    columns = np.ascontiguousarray(roots.T)
     index = np.zeros((n, k), dtype=np.int64)
     score = np.zeros((n, k))
-    for start in range(0, n, BLOCK):
-        sims = roots[start:start + BLOCK] @ roots.T
+
+    def block(start: int) -> None:
+        sims = roots[start:start + BLOCK] @ columns
         rows = np.arange(sims.shape[0])
         sims[rows, rows + start] = -1.0  # not one's own neighbour
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        np.negative(sims, out=sims)  # in place: the k smallest of -sims are the k most similar
+        top = np.argpartition(sims, k - 1, axis=1)[:, :k]
         index[start:start + BLOCK] = top
-        score[start:start + BLOCK] = np.take_along_axis(sims, top, axis=1)
+        score[start:start + BLOCK] = -np.take_along_axis(sims, top, axis=1)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(block, range(0, n, BLOCK)))
     return index, score
+
+
+def _pairs(index: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The undirected kNN graph: pairs ``(a, b)``, ``a < b``, in order, each with the larger of its
+    two directions' similarities; pairs whose similarity is not positive are left out."""
+    n, k = index.shape
+    rows = np.repeat(np.arange(n), k)
+    cols = index.ravel()
+    sims = score.ravel()
+    keep = sims > 0
+    a = np.minimum(rows, cols)[keep]
+    b = np.maximum(rows, cols)[keep]
+    w = sims[keep]
+    if not len(w):
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+    order = np.lexsort((b, a))
+    a, b, w = a[order], b[order], w[order]
+    first = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])]
+    starts = np.flatnonzero(first)
+    return np.stack([a[starts], b[starts]], axis=1), np.maximum.reduceat(w, starts)
 
 
 def groups(db: Database, engine: Engine, now: str, seed: int = 42) -> Groups:
@@ -86,35 +118,32 @@ def groups(db: Database, engine: Engine, now: str, seed: int = 42) -> Groups:
     if len(ids) < 2:
         return out
     index, score = knn(counts)
-    weights: dict[tuple[int, int], float] = {}
-    for i in range(len(ids)):
-        for j, s in zip(index[i], score[i], strict=True):
-            if s > 0:
-                a, b = (i, int(j)) if i < j else (int(j), i)
-                weights[(a, b)] = max(weights.get((a, b), 0.0), float(s))
+    pairs, pair_weights = _pairs(index, score)
     raw: dict[str, int]
     if engine == "gds":
-        edges = [{"source": ids[a], "target": ids[b], "weight": w} for (a, b), w in sorted(weights.items())]
-        with projected(db, queries.algorithms.project_preference_graph, edges=edges) as name:
+        edges = [[a, b, w] for (a, b), w in zip(pairs.tolist(), pair_weights.tolist(), strict=True)]
+        with projected(db, queries.algorithms.project_preference_graph, ids=ids, edges=edges) as name:
             rows = db.read(queries.algorithms.stream_leiden, graph=name, gamma=RESOLUTION)
         raw = {r["id"]: int(r["community"]) for r in rows}
     else:
         g = nx.Graph()
         g.add_nodes_from(range(len(ids)))
-        g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
+        g.add_weighted_edges_from((int(a), int(b), float(w)) for (a, b), w in zip(pairs, pair_weights, strict=True))
         found = nx.community.louvain_communities(g, weight="weight", resolution=RESOLUTION, seed=seed)
         raw = {ids[node]: c for c, members in enumerate(found) for node in members}
     sizes = Counter(raw.values())
     rank = {c: n for n, (c, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
     out.member = {cid: rank[c] for cid, c in raw.items()}
     out.sizes = {rank[c]: n for c, n in sizes.items()}
+    group = np.array([out.member.get(cid, -1) for cid in ids])
+    agreeing = (group[index] == group[:, None]).sum(axis=1)
     totals: dict[int, np.ndarray] = {}
     for i, cid in enumerate(ids):
-        if cid not in out.member:
+        if group[i] < 0:
             continue
-        g_ = out.member[cid]
+        g_ = int(group[i])
         totals[g_] = totals.get(g_, 0) + counts[i] / counts[i].sum()
-        out.agreeing[cid] = sum(out.member.get(ids[int(j)]) == g_ for j in index[i])
+        out.agreeing[cid] = int(agreeing[i])
         out.interactions[cid] = int(counts[i].sum())
     for g_, t in totals.items():
         shares = t / t.sum()
