@@ -2,27 +2,42 @@
 
 GDS engine: FastRP embeddings of the customer-product purchase graph, then kNN on them (cosine);
 both scale near-linearly, where exact node similarity over shared categories grows with the
-square of each category's buyers (minutes at 100k customers). networkx engine (small graphs):
-exact Jaccard similarity of the leaf categories customers buy.
+square of each category's buyers (minutes at 100k customers). The links stay in GDS until they
+are written: kNN mutates the projection and GDS writes the ``SIMILAR_TO`` relationships itself,
+so no row passes through this process. networkx engine (small graphs): exact Jaccard similarity
+of the leaf categories customers buy, written in batches.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 
-from ckg.graph.algorithms.engine import Engine
 from ckg.graph.algorithms.gds import projected
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
+TOP_K = 5
+CUTOFF = 0.3
+#: GDS's cosine is rescaled to [0, 1]: 0.5 there is a cosine of 0.
+GDS_CUTOFF = 0.5
 
-def similar_customers(db: Database, engine: Engine, top_k: int = 5, cutoff: float = 0.3) -> list[dict[str, object]]:
-    """Rows ``{source, target, score}``: each customer's top-k most similar customers."""
-    if engine == "gds":
-        with projected(db, queries.algorithms.project_customer_products) as name:
-            db.read(queries.algorithms.mutate_fastrp, graph=name)
-            return db.read(queries.algorithms.stream_knn, graph=name, topK=top_k, cutoff=max(cutoff, 0.5))
+
+def write_gds_links(db: Database, now: str, source: str, clear: Callable[[], object]) -> int:
+    """Compute each customer's top-k in GDS, then ``clear`` the old links and let GDS write the new
+    ones (the graph is without links only while they are written, not while kNN runs)."""
+    with projected(db, queries.algorithms.project_customer_products) as name:
+        db.read(queries.algorithms.mutate_fastrp, graph=name)
+        db.read(queries.algorithms.mutate_knn, graph=name, topK=TOP_K, cutoff=max(CUTOFF, GDS_CUTOFF))
+        clear()
+        written = int(db.write(queries.algorithms.write_similar_links, graph=name)[0]["relationshipsWritten"])
+    db.run_autocommit(queries.algorithms.stamp_similarity, now=now, source=source)
+    return written
+
+
+def jaccard_rows(db: Database, top_k: int = TOP_K, cutoff: float = CUTOFF) -> list[dict[str, object]]:
+    """Rows ``{source, target, score}``: each customer's top-k most similar customers (networkx engine)."""
     sets = {r["id"]: frozenset(r["categories"]) for r in db.read(queries.algorithms.stream_customer_categories)}
     by_cat: dict[str, list[str]] = defaultdict(list)
     for cid, cats in sets.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ckg.graph.algorithms import (
@@ -237,11 +238,14 @@ def similar_customers(run: AlgorithmRun) -> int:
                  "and products are needed)")
         run.db.run_autocommit(queries.algorithms.clear_similarity)
         return 0
-    rows = similarity.similar_customers(run.db, run.engine)
-    run.db.run_autocommit(queries.algorithms.clear_similarity)
     method = "fastrp_knn" if run.engine == "gds" else "jaccard"
-    return run.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=run.now,
-                                 source=f"{method}:{run.engine}")
+    source = f"{method}:{run.engine}"
+    if run.engine == "gds":
+        return similarity.write_gds_links(run.db, run.now, source,
+                                          partial(run.db.run_autocommit, queries.algorithms.clear_similarity))
+    rows = similarity.jaccard_rows(run.db)
+    run.db.run_autocommit(queries.algorithms.clear_similarity)
+    return run.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=run.now, source=source)
 
 
 #: The algorithm of each algorithm family (``derivation = "algorithm:<name>"`` in the catalogue).
