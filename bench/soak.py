@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--neo4j-dir", default="", help="the instance directory of a Neo4j we may stop and start")
+    parser.add_argument("--no-results", action="store_true", help="print the report only; leave bench/RESULTS.md")
     args = parser.parse_args(argv)
     random.seed(args.seed)
     seconds = args.minutes * 60
@@ -283,8 +284,9 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
     body = (f"`ckg serve --workers {args.workers}` on loopback, {args.customers:,} customers, Python asyncio + httpx "
             f"client (open loop at a steady rate) on the same machine. Load average at the start: {started_load}; "
             f"at the end: {load_average()}.\n\n" + "\n".join(f"- {k}: {v}" for k, v in rows) + "\n")
-    write_section("API soak", body,
-                  f"make soak  # python -m bench soak --minutes {args.minutes:g} --rate {args.rate:g}")
+    if not args.no_results:
+        write_section("API soak", body,
+                      f"make soak  # python -m bench soak --minutes {args.minutes:g} --rate {args.rate:g}")
     if problems:
         raise SystemExit(1)
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -78,12 +77,13 @@ def _bearer(value: str) -> str | None:
 
 
 async def find_token(app: Any, token: str) -> ApiToken | None:
-    """The token's name and role: from the cache on the event loop, else looked up in a thread."""
+    """The token's name and role: from the cache, else looked up on the async driver (no thread:
+    a request must not queue for the thread pool, which pages and mutations share, to learn who asks)."""
     tokens: TokenCache = app.state.tokens
     known, found = tokens.cached(token)
     if known:
         return found
-    return await run_in_threadpool(tokens.lookup, token)
+    return await tokens.lookup_async(token, app.state.adb)
 
 
 def _too_large(limit: int) -> JSONResponse:

@@ -7,6 +7,7 @@ A running API caches lookups (:class:`TokenCache`): a revoked token stops workin
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -19,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ckg.graph.db import Database
+from ckg.graph.async_db import AsyncDatabase
+from ckg.graph.db import Database, Row
 from ckg.graph.errors import CkgError, NotFound
 from ckg.graph.queries import queries
 
@@ -162,6 +164,8 @@ class TokenCache:
         self._wall_clock = wall_clock
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        #: Lookups on the async driver in flight, by token hash (one event loop per API worker).
+        self._pending: dict[str, asyncio.Future[_Entry]] = {}
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -170,20 +174,58 @@ class TokenCache:
         """The token's name and role, or None when it is unknown, revoked or expired."""
         key = token_hash(token)
         now = self._clock()
+        entry = self._fresh(key, now)
+        if entry is None:
+            entry = self._store(key, self.db.read(queries.api.find_api_token, hash=key), now)
+        found = self._valid(entry)
+        if found is not None and self._claim_touch(entry, now):
+            self.db.write(queries.api.touch_api_token, hash=key, everySeconds=int(self.touch_seconds))
+        return found
+
+    async def lookup_async(self, token: str, db: AsyncDatabase) -> ApiToken | None:
+        """:meth:`lookup` on the async driver, for an event loop: no thread is taken, and while one
+        request looks a token up, the others with the same token wait for its answer rather than each
+        asking Neo4j (when a cached entry ends, every request in flight would otherwise ask at once)."""
+        key = token_hash(token)
+        now = self._clock()
+        entry = self._fresh(key, now)
+        if entry is None:
+            pending = self._pending.get(key)
+            if pending is None:
+                pending = asyncio.get_running_loop().create_future()
+                self._pending[key] = pending
+                try:
+                    entry = self._store(key, await db.read(queries.api.find_api_token, hash=key), now)
+                    pending.set_result(entry)
+                except BaseException as error:
+                    pending.set_exception(error)
+                    pending.exception()  # retrieved: no "never retrieved" warning when nobody waited
+                    raise
+                finally:
+                    del self._pending[key]
+            else:
+                entry = await asyncio.shield(pending)
+        found = self._valid(entry)
+        if found is not None and self._claim_touch(entry, now):
+            await db.write(queries.api.touch_api_token, hash=key, everySeconds=int(self.touch_seconds))
+        return found
+
+    def _fresh(self, key: str, now: float) -> _Entry | None:
+        """The cached entry while it may be trusted, else None."""
         with self._lock:
             entry = self._cache.get(key)
-            if entry is not None:
-                ttl = self.hit_seconds if entry.token is not None else self.miss_seconds
-                if now - entry.fetched < ttl:
-                    self._cache.move_to_end(key)
-                else:
-                    entry = None
-        if entry is None:
-            entry = self._fetch(key, now)
+            if entry is None:
+                return None
+            ttl = self.hit_seconds if entry.token is not None else self.miss_seconds
+            if now - entry.fetched >= ttl:
+                return None
+            self._cache.move_to_end(key)
+            return entry
+
+    def _valid(self, entry: _Entry) -> ApiToken | None:
         found = entry.token
         if found is None or (found.expires_at is not None and found.expires_at <= self._wall_clock()):
             return None
-        self._touch(key, entry, now)
         return found
 
     def cached(self, token: str) -> tuple[bool, ApiToken | None]:
@@ -206,8 +248,8 @@ class TokenCache:
         found = self.lookup(token)
         return None if found is None else found.role
 
-    def _fetch(self, key: str, now: float) -> _Entry:
-        rows = self.db.read(queries.api.find_api_token, hash=key)
+    def _store(self, key: str, rows: list[Row], now: float) -> _Entry:
+        """Cache what ``find_api_token`` answered for ``key``."""
         if rows:
             row = rows[0]
             since = row["secondsSinceUsed"]
@@ -225,9 +267,11 @@ class TokenCache:
                 self._cache.popitem(last=False)
         return entry
 
-    def _touch(self, key: str, entry: _Entry, now: float) -> None:
+    def _claim_touch(self, entry: _Entry, now: float) -> bool:
+        """True when "last used" is due and this caller is the one to write it (concurrent requests
+        with the same token write nothing)."""
         with self._lock:
             if now - entry.touched < self.touch_seconds:
-                return
-            entry.touched = now  # claimed: concurrent requests with this token write nothing
-        self.db.write(queries.api.touch_api_token, hash=key, everySeconds=int(self.touch_seconds))
+                return False
+            entry.touched = now
+            return True

@@ -149,6 +149,9 @@ class Database:
         except ConfigurationError as exc:
             raise DatabaseUnavailable(f"cannot connect to {uri}: {exc}") from exc
         except Neo4jError as exc:
+            if _unavailable(exc):  # still, after the retries: the server is starting or stopping
+                raise DatabaseUnavailable(
+                    f"Neo4j at {uri} is not serving the database yet ({exc.code}); retry shortly.") from exc
             raise QueryFailed(f"Neo4j refused a query ({exc.code}): {exc.message}") from exc
 
     def ping(self) -> None:
@@ -259,3 +262,11 @@ def open_database(settings: Settings) -> Database:
         db.close()
         raise
     return db
+
+
+def _unavailable(error: Neo4jError) -> bool:
+    """True for the transient "database not available" answers of a server that is starting or
+    stopping (the driver retries them; once the retry time is spent they mean unavailable, not a
+    refused query)."""
+    code = error.code or ""
+    return code.startswith("Neo.TransientError.") and code.endswith(".DatabaseUnavailable")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,10 +16,12 @@ from typer.testing import CliRunner
 from ckg.cli import api_commands
 from ckg.cli.main import app as cli
 from ckg.gql.app import create_app
+from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.auth import (
     CACHE_ENTRIES,
     CACHE_SECONDS,
     MISS_SECONDS,
+    ApiToken,
     Role,
     TokenCache,
     TokenError,
@@ -28,6 +31,7 @@ from ckg.graph.auth import (
     token_hash,
 )
 from ckg.graph.db import Database
+from ckg.graph.errors import DatabaseUnavailable
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
 from tests.conftest import Neo4jUnderTest
@@ -206,15 +210,16 @@ def test_cache_is_a_bounded_lru() -> None:
 def test_last_used_is_written_at_most_once_a_minute(api: TestClient, session_db: Database,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     db: Database = api.app.state.db  # type: ignore[attr-defined]
+    adb: AsyncDatabase = api.app.state.adb  # type: ignore[attr-defined]  # the API looks tokens up on it
     writes: list[float] = []
-    real_write = db.write
+    real_write = adb.write
 
-    def spy(query: Query, **params: Any) -> list[dict[str, Any]]:
+    async def spy(query: Query, **params: Any) -> list[dict[str, Any]]:
         if query.name == "api/touch_api_token":
             writes.append(time.monotonic())
-        return real_write(query, **params)
+        return await real_write(query, **params)
 
-    monkeypatch.setattr(db, "write", spy)
+    monkeypatch.setattr(adb, "write", spy)
     name = unique("busy")
     token = create_token(session_db, Role.ANALYST, name)
     assert next(t for t in list_tokens(session_db) if t.name == name).last_used_at is None
@@ -232,6 +237,66 @@ def test_last_used_is_written_at_most_once_a_minute(api: TestClient, session_db:
         time.sleep(0.1)
     assert 2 <= len(writes) <= 3
     assert all(b - a >= 0.99 for a, b in zip(writes, writes[1:], strict=False))
+
+
+def test_requests_with_one_token_share_one_lookup(session_db: Database, settings: Settings) -> None:
+    """When a cached token ends, the requests in flight with it wait for one read, not one each (a
+    burst of reads when Neo4j is slow or just back held every request); a failed read fails them all
+    and the next request asks again."""
+    token = create_token(session_db, Role.MARKETER, unique("burst"))
+
+    async def burst() -> tuple[list[ApiToken | None], int, int]:
+        adb = AsyncDatabase(settings)
+        try:
+            reads = 0
+            real_read = adb.read
+
+            async def counted(query: Query, **params: Any) -> list[dict[str, Any]]:
+                nonlocal reads
+                if query.name == "api/find_api_token":
+                    reads += 1
+                    await asyncio.sleep(0.05)  # a slow answer: the other requests arrive meanwhile
+                return await real_read(query, **params)
+
+            adb.read = counted  # type: ignore[method-assign]
+            cache = TokenCache(session_db)
+            found = await asyncio.gather(*(cache.lookup_async(token, adb) for _ in range(20)))
+            first = reads
+            assert len(cache._pending) == 0  # nothing left waiting
+            await cache.lookup_async("ckg_unknown_token", adb)
+            return found, first, reads - first
+        finally:
+            await adb.close()
+
+    found, reads, unknown_reads = asyncio.run(burst())
+    assert reads == 1
+    assert unknown_reads == 1
+    assert all(f is not None and f.role is Role.MARKETER for f in found)
+
+
+def test_a_failed_shared_lookup_fails_every_waiter_and_is_not_cached(session_db: Database) -> None:
+    token = create_token(session_db, Role.ANALYST, unique("down"))
+
+    class Down:
+        reads = 0
+
+        async def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+            self.reads += 1
+            await asyncio.sleep(0.05)
+            raise DatabaseUnavailable("Neo4j is not reachable")
+
+    down, cache = Down(), TokenCache(session_db)
+
+    async def burst() -> list[BaseException | ApiToken | None]:
+        return await asyncio.gather(*(cache.lookup_async(token, down) for _ in range(5)),  # type: ignore[arg-type]
+                                    return_exceptions=True)
+
+    results = asyncio.run(burst())
+    assert down.reads == 1
+    assert all(isinstance(r, DatabaseUnavailable) for r in results)
+    assert not cache._pending
+    found = cache.lookup(token)  # asks again (the failure was not remembered as "unknown")
+    assert found is not None and found.role is Role.ANALYST
 
 
 def test_audit_entry_of_an_api_erasure_names_the_token(api: TestClient, session_db: Database) -> None:

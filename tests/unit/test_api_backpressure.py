@@ -138,3 +138,22 @@ def test_a_full_connection_pool_is_an_outage_not_an_unexpected_error() -> None:
             raise ConnectionAcquisitionTimeoutError("failed to obtain a connection from the pool within 10.0s")
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("code", ["Neo.TransientError.General.DatabaseUnavailable",
+                                  "Neo.TransientError.Database.DatabaseUnavailable"])
+def test_a_database_still_starting_after_the_retries_is_an_outage(code: str) -> None:
+    """A server that is starting or stopping answers "database not available"; once the retries are
+    spent the request gets 503 with Retry-After (as for a refused connection), not an error in a 200."""
+    from neo4j.exceptions import Neo4jError
+
+    from ckg.graph.errors import QueryFailed
+
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1"))
+    try:
+        with pytest.raises(DatabaseUnavailable, match="not serving the database yet"), db.errors():
+            raise Neo4jError._hydrate_neo4j(code=code, message="The database is not currently available")
+        with pytest.raises(QueryFailed), db.errors():  # a query the server refuses stays a refused query
+            raise Neo4jError._hydrate_neo4j(code="Neo.ClientError.Statement.SyntaxError", message="bad")
+    finally:
+        db.close()
