@@ -431,7 +431,8 @@ class ReferralFission:
 
 @strawberry.type(description="One data-quality check: a share (or count) against its threshold.")
 class QualityCheck:
-    area: str = strawberry.field(description="completeness, rejected, duplicates, stale, orphans, consent or tags.")
+    area: str = strawberry.field(
+        description="completeness, rejected, loads, duplicates, stale, orphans, consent or tags.")
     name: str
     value: float = strawberry.field(description="The share, 0 to 1: count / total.")
     count: int

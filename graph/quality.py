@@ -1,7 +1,8 @@
 """The data-quality report: each check has a value, a threshold and a status (ok, warn, fail).
 
 Checks: completeness of customer and product fields, rejected rows per file of the latest load
-(from the ``(:Load)`` nodes ``ckg load`` writes), duplicate suspects (records sharing an e-mail or a
+(from the ``(:Load)`` nodes ``ckg load`` writes), loads that started and never finished (``(:LoadStart)``
+nodes a failed or interrupted load leaves), duplicate suspects (records sharing an e-mail or a
 phone that identity resolution did not link), stale customers (no order or event in N days before
 the newest data), orphan nodes, consent coverage, and tag coverage per dimension. Everything is a
 count or a share: no personal value and no sensitive tag (not even as a count) is in the report, so
@@ -47,6 +48,7 @@ class Threshold:
 THRESHOLDS: dict[str, Threshold] = {
     "completeness": Threshold(0.95, 0.80, True),   # share of records with the field filled in
     "rejected": Threshold(0.01, 0.05, False),      # share of a file's rows rejected by the latest load
+    "loads": Threshold(0.0, 1.0, False),           # share of loads that started and never finished
     "duplicates": Threshold(0.0, 0.01, False),     # share of customers sharing e-mail/phone, not linked
     "stale": Threshold(0.50, 0.75, False),         # share of customers with no activity in N days
     "orphans": Threshold(0.0, 0.01, False),        # share of nodes with no relationship
@@ -158,6 +160,15 @@ def data_quality(db: Database, stale_days: int = STALE_DAYS, loads: int = 5) -> 
     if not history:
         checks.append(Check("rejected", "loads", 0.0, 0, 0, THRESHOLDS["rejected"].describe(), WARN,
                             "no load recorded in the graph yet (ckg load writes one)"))
+
+    unfinished = db.read(queries.quality.list_unfinished_loads)
+    if unfinished:
+        last = unfinished[0]
+        checks.append(_share("loads", "Unfinished loads", len(unfinished), len(unfinished) + int(last["finished"]),
+                             f"{len(unfinished)} load(s) started and never finished (failed or interrupted), the "
+                             f"latest {last['loadId']} of {last['source']} at {last['at']} "
+                             f"({', '.join(last['files'])}): part of their rows may be missing until "
+                             "`ckg load` runs on that dataset again (loading is idempotent)"))
 
     d = db.read(queries.quality.duplicate_suspects)[0]
     checks.append(_share("duplicates", "Customer duplicate suspects", d["suspects"], d["total"],

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,21 @@ def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settin
     report = load_dataset(db, data)
     assert report.ok
     assert graph_counts(db) == manifest_counts(data)
+
+
+def test_a_finished_load_supersedes_the_unfinished_loads_of_its_dataset_and_files_only(db: Database) -> None:
+    """An unfinished load stays in the data-quality report until a later load of the same dataset
+    reads every file it read (loading is idempotent: that load wrote again every row it could have)."""
+    from ckg.graph.quality import end_load_start, start_load
+    from ckg.graph.queries import queries
+
+    earlier, later = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    same = start_load(db, "shop", ["customers.csv", "orders.csv"], at=earlier)
+    other_dataset = start_load(db, "other-shop", ["orders.csv"], at=earlier)
+    more_files = start_load(db, "shop", ["customers.csv", "events.jsonl"], at=earlier)
+    after = start_load(db, "shop", ["orders.csv"], at=later + timedelta(hours=1))  # started after the one ending
+    done = start_load(db, "shop", ["customers.csv", "orders.csv", "products.csv"], at=later)
+    end_load_start(db, done)
+    left = {r["loadId"] for r in db.read(queries.quality.list_unfinished_loads)}
+    assert left == {other_dataset, more_files, after}
+    assert same not in left
