@@ -53,15 +53,15 @@ class Groups:
 
 def profiles(db: Database, now: str) -> tuple[list[str], list[str], np.ndarray]:
     """(customer ids, category names, interaction counts: one row per customer)."""
-    rows = db.read(queries.algorithms.stream_category_profiles, now=now)
-    ids = sorted({r["id"] for r in rows})
-    cats = sorted({r["category"] for r in rows})
-    names = {r["category"]: r["name"] or r["category"] for r in rows}
+    rows = db.read(queries.algorithms.stream_category_profiles, now=now)[0]["rows"]
+    ids = sorted({r[0] for r in rows})
+    cats = sorted({r[1] for r in rows})
+    names = {r[1]: r[2] or r[1] for r in rows}
     row_of = {c: i for i, c in enumerate(ids)}
     col_of = {c: j for j, c in enumerate(cats)}
     counts = np.zeros((len(ids), len(cats)))
-    for r in rows:
-        counts[row_of[r["id"]], col_of[r["category"]]] += float(r["n"])
+    for cid, cat, _, n in rows:
+        counts[row_of[cid], col_of[cat]] += float(n)
     return ids, [names[c] for c in cats], counts
 
 
