@@ -28,3 +28,12 @@ def test_knn_never_picks_oneself_across_blocks(monkeypatch: pytest.MonkeyPatch) 
     counts = rng.integers(0, 5, size=(10, 4)).astype(float) + 0.1
     index, _ = preference.knn(counts, k=4)
     assert all(i not in row for i, row in enumerate(index.tolist()))
+
+
+def test_similarity_graph_keeps_each_pair_once_with_its_larger_similarity() -> None:
+    index = np.array([[1, 2], [0, 2], [0, 1]])
+    score = np.array([[0.9, 0.0], [0.7, 0.4], [0.5, -0.2]])
+    pairs, weights = preference._pairs(index, score)
+    # 0-1 seen from both sides (0.9 and 0.7), 0-2 from 2 only (0.0 from 0 is no link), 1-2 from 1
+    assert pairs.tolist() == [[0, 1], [0, 2], [1, 2]]
+    assert weights.tolist() == [0.9, 0.5, 0.4]
