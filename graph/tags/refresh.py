@@ -171,7 +171,7 @@ def _meta(families: Iterable[TagFamily], sources: dict[str, str]) -> dict[str, d
                      "basis": f.basis, "source": sources[f.name]} for f in families}
 
 
-def _unchanged(held: list[Any] | None, row: TagRow, source: str) -> bool:
+def _unchanged(held: list[Any] | None, row: TagRow, source: str | None) -> bool:
     """Whether the writer would leave ``row`` as it is: the tag is held, versioned (``since`` and
     ``sinceWeight``), and weight (to 1e-9), confidence, evidence and source are the same. Only a
     pre-filter: write_customer_tags decides again on whatever it is sent, so a row sent needlessly
@@ -209,7 +209,7 @@ def write_tags(tx: TxRunner, families: Sequence[TagFamily], ids: Sequence[str], 
     for r in rows:
         derived.setdefault(r["id"], []).append(r["tag"])
         family_name = r["tag"].split(":", 1)[0]
-        if not _unchanged(held.get((r["id"], r["tag"])), r, sources[family_name]):
+        if not _unchanged(held.get((r["id"], r["tag"])), r, sources.get(family_name)):
             changed.append({**r, "family": family_name})
     yielded = {i: set(tags) for i, tags in derived.items()}
     ending = sorted({i for i, tag in held if tag not in yielded.get(i, ())})
