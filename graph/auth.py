@@ -192,23 +192,24 @@ class TokenCache:
         if entry is None:
             pending = self._pending.get(key)
             if pending is None:
-                pending = asyncio.get_running_loop().create_future()
+                # a task of its own: a request cancelled while it waits does not cancel the others' answer
+                pending = asyncio.ensure_future(self._read_async(key, db, now))
                 self._pending[key] = pending
-                try:
-                    entry = self._store(key, await db.read(queries.api.find_api_token, hash=key), now)
-                    pending.set_result(entry)
-                except BaseException as error:
-                    pending.set_exception(error)
-                    pending.exception()  # retrieved: no "never retrieved" warning when nobody waited
-                    raise
-                finally:
-                    del self._pending[key]
-            else:
-                entry = await asyncio.shield(pending)
+                pending.add_done_callback(lambda done: self._settled(key, done))
+            entry = await asyncio.shield(pending)
         found = self._valid(entry)
         if found is not None and self._claim_touch(entry, now):
             await db.write(queries.api.touch_api_token, hash=key, everySeconds=int(self.touch_seconds))
         return found
+
+    async def _read_async(self, key: str, db: AsyncDatabase, now: float) -> _Entry:
+        return self._store(key, await db.read(queries.api.find_api_token, hash=key), now)
+
+    def _settled(self, key: str, done: asyncio.Future[_Entry]) -> None:
+        if self._pending.get(key) is done:
+            del self._pending[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: no "never retrieved" warning when every waiter was cancelled
 
     def _fresh(self, key: str, now: float) -> _Entry | None:
         """The cached entry while it may be trusted, else None."""

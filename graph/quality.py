@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ckg.graph.db import Database
@@ -114,20 +115,30 @@ def record_load(db: Database, source: str, files: Mapping[str, Mapping[str, Any]
     return load_id
 
 
-def start_load(db: Database, source: str, files: Sequence[str], at: datetime | None = None) -> str:
+def start_load(db: Database, source: str, files: Sequence[str], at: datetime | None = None,
+               versions: Sequence[str] = ()) -> str:
     """Record that a load is about to write rows from ``files`` (a ``(:LoadStart)`` node), before its
     first batch: a load that fails or is interrupted leaves it, so the refresh's fingerprints see
     that these files' rows may have changed. :func:`end_load_start` removes it once the load's
-    report is kept. Returns the start's id."""
+    report is kept. ``versions``: one string per file naming its content as read (see
+    :func:`file_version`). Returns the start's id."""
     load_id = f"start-{uuid.uuid4().hex[:12]}"
     db.write(queries.quality.record_load_start, loadId=load_id, at=(at or datetime.now(UTC)).isoformat(),
-             source=source, files=list(files))
+             source=source, files=list(files), versions=list(versions))
     return load_id
 
 
-def end_load_start(db: Database, load_id: str) -> None:
-    """The load that :func:`start_load` recorded ended and its report is kept: remove the start."""
-    db.write(queries.quality.remove_load_start, loadId=load_id)
+def file_version(path: Path) -> str:
+    """A file's content as a load read it: resolved path, size and modification time."""
+    stat = path.stat()
+    return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def end_load_start(db: Database, load_id: str, supersede: bool = True) -> None:
+    """The load that :func:`start_load` recorded ended and its report is kept: remove the start.
+    ``supersede`` (the load read every file to its end, it did not stop early): also remove the starts
+    of earlier unfinished loads whose every file version it read again."""
+    db.write(queries.quality.remove_load_start, loadId=load_id, supersede=supersede)
 
 
 def recent_loads(db: Database, loads: int = 5) -> list[LoadFile]:

@@ -26,7 +26,7 @@ from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import InputError
 from ckg.graph.events import EVENT_WRITES
 from ckg.graph.progress import NoProgress, Progress
-from ckg.graph.quality import end_load_start, record_load, start_load
+from ckg.graph.quality import end_load_start, file_version, record_load, start_load
 from ckg.graph.queries import queries
 from ckg.graph.suppression import Suppression
 from ckg.loaders.errors import RowError, shorten
@@ -189,7 +189,8 @@ class Loader:
                 self.report.files[name] = FileStats(skipped="not in dataset")
         # Before the first batch: a load that fails or is interrupted leaves this record (and no
         # report), so the next full refresh knows these files' rows may have changed.
-        started = start_load(self.db, self.dir.name, present) if self.db is not None else None
+        started = (start_load(self.db, self.dir.name, present, versions=[file_version(self.dir / n) for n in present])
+                   if self.db is not None else None)
         work: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
         failure: list[BaseException] = []
         writer = threading.Thread(target=self._writer, args=(work, failure), daemon=True)
@@ -212,8 +213,8 @@ class Loader:
             # The report stays in the graph as (:Load) nodes: the data-quality report reads them.
             record_load(self.db, self.dir.name, {name: vars(stats) for name, stats in self.report.files.items()},
                         stopped_early=self.report.stopped_early)
-            if started is not None:
-                end_load_start(self.db, started)
+            if started is not None:  # a load that stopped early did not read its files to the end
+                end_load_start(self.db, started, supersede=not self.report.stopped_early)
         return self.report
 
     def _writer(self, work: queue.Queue[_Batch | None], failure: list[BaseException]) -> None:

@@ -1,10 +1,11 @@
-// A load ended and its (:Load) report is written: its start record is no longer needed, nor those of
-// earlier loads of the same source that never finished and read no file this one did not read (this
-// load wrote again every row they could have written: loading is idempotent).
+// A load ended and its (:Load) report is written: its start record is no longer needed. With
+// $supersede (the load read every file to the end), neither are the start records of earlier loads
+// that never finished and read only files this load read again unchanged (the same path, size and
+// modification time): this load wrote again every row they could have written (loading is idempotent).
 MATCH (s:LoadStart {loadId: $loadId})
 OPTIONAL MATCH (earlier:LoadStart)
-  WHERE earlier <> s AND earlier.source = s.source AND earlier.at <= s.at
-    AND all(file IN earlier.files WHERE file IN s.files)
+  WHERE $supersede AND earlier <> s AND earlier.at <= s.at AND earlier.versions IS NOT NULL
+    AND all(version IN earlier.versions WHERE version IN s.versions)
 WITH s, collect(earlier) AS superseded
 FOREACH (e IN superseded | DELETE e)
 DELETE s

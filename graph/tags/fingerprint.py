@@ -12,7 +12,8 @@ yields), each algorithm family, the similar-customers stage, the consent sweep a
   a refresh does not invalidate itself;
 - **the loads**: per input file, the ``(:Load)`` records of ``ckg load`` that loaded rows from it
   (how many, the latest) and the ``(:LoadStart)`` records of loads that started on it and never
-  finished (a failed or interrupted load writes no report but may have written rows), for the
+  finished (a failed or interrupted load writes no report but may have written rows; a later
+  load reading the same files unchanged to the end removes them, :mod:`ckg.graph.quality`), for the
   files that write what the unit reads (:func:`load_writes`: the names on the ``MERGE``/``CREATE``
   lines of the file's statement). A load may change properties
   in place (a customer's country, an order's status) without changing any count; a file ckg does

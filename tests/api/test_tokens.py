@@ -274,6 +274,39 @@ def test_requests_with_one_token_share_one_lookup(session_db: Database, settings
     assert all(f is not None and f.role is Role.MARKETER for f in found)
 
 
+def test_a_request_cancelled_during_a_shared_lookup_leaves_the_others_their_answer(session_db: Database) -> None:
+    """The lookup runs on its own: the request that started it going away (client gone, worker
+    shutting down) must not hand the others a CancelledError (a 500) instead of their token."""
+    token = create_token(session_db, Role.ANALYST, unique("cancelled"))
+
+    class Slow:
+        reads = 0
+
+        async def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+            self.reads += 1
+            await asyncio.sleep(0.1)
+            return session_db.read(query, **params)
+
+        async def write(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+            return session_db.write(query, **params)
+
+    slow, cache = Slow(), TokenCache(session_db)
+
+    async def two() -> ApiToken | None:
+        first = asyncio.ensure_future(cache.lookup_async(token, slow))  # type: ignore[arg-type]
+        await asyncio.sleep(0.01)
+        second = asyncio.ensure_future(cache.lookup_async(token, slow))  # type: ignore[arg-type]
+        await asyncio.sleep(0.01)
+        first.cancel()
+        found = await second
+        assert first.cancelled()
+        return found
+
+    found = asyncio.run(two())
+    assert found is not None and found.role is Role.ANALYST
+    assert slow.reads == 1 and not cache._pending
+
+
 def test_a_failed_shared_lookup_fails_every_waiter_and_is_not_cached(session_db: Database) -> None:
     token = create_token(session_db, Role.ANALYST, unique("down"))
 

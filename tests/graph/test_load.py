@@ -183,19 +183,30 @@ def test_load_killed_part_way_then_rerun_is_exact(db: Database, settings: Settin
     assert graph_counts(db) == manifest_counts(data)
 
 
-def test_a_finished_load_supersedes_the_unfinished_loads_of_its_dataset_and_files_only(db: Database) -> None:
-    """An unfinished load stays in the data-quality report until a later load of the same dataset
-    reads every file it read (loading is idempotent: that load wrote again every row it could have)."""
+def test_a_finished_load_supersedes_only_unfinished_loads_of_the_same_files_read_again(db: Database) -> None:
+    """An unfinished load stays in the data-quality report until a later load reads again, to the end,
+    every file it read, unchanged (loading is idempotent: that load wrote again every row it could have)."""
     from ckg.graph.quality import end_load_start, start_load
     from ckg.graph.queries import queries
 
     earlier, later = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
-    same = start_load(db, "shop", ["customers.csv", "orders.csv"], at=earlier)
-    other_dataset = start_load(db, "other-shop", ["orders.csv"], at=earlier)
-    more_files = start_load(db, "shop", ["customers.csv", "events.jsonl"], at=earlier)
-    after = start_load(db, "shop", ["orders.csv"], at=later + timedelta(hours=1))  # started after the one ending
-    done = start_load(db, "shop", ["customers.csv", "orders.csv", "products.csv"], at=later)
+    customers, orders, products = "/d/customers.csv:10:1", "/d/orders.csv:20:1", "/d/products.csv:5:1"
+
+    def start(files: list[str], at: datetime) -> str:
+        return start_load(db, "d", [f.split(":")[0].rsplit("/", 1)[1] for f in files], at=at, versions=files)
+
+    same = start([customers, orders], earlier)
+    other_content = start([customers, "/d/orders.csv:20:2"], earlier)  # orders.csv replaced since
+    other_folder = start(["/e/orders.csv:20:1"], earlier)  # another dataset with the same folder name
+    more_files = start([customers, "/d/events.jsonl:7:1"], earlier)
+    after = start([orders], later + timedelta(hours=1))  # started after the one that ends
+    done = start([customers, orders, products], later)
     end_load_start(db, done)
     left = {r["loadId"] for r in db.read(queries.quality.list_unfinished_loads)}
-    assert left == {other_dataset, more_files, after}
+    assert left == {other_content, other_folder, more_files, after}
     assert same not in left
+
+    # a load that stopped early (too many rejects) did not read its files to the end: it supersedes nothing
+    stopped = start([orders], later + timedelta(hours=2))
+    end_load_start(db, stopped, supersede=False)
+    assert {r["loadId"] for r in db.read(queries.quality.list_unfinished_loads)} == left
