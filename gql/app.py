@@ -55,6 +55,9 @@ _media: contextvars.ContextVar[str] = contextvars.ContextVar("ckg_media", defaul
 _unavailable: contextvars.ContextVar[bool] = contextvars.ContextVar("ckg_unavailable", default=False)
 #: Seconds a client is asked to wait (Retry-After) while Neo4j is unreachable.
 RETRY_AFTER = "5"
+#: Longest transaction of a request on the synchronous driver (pages, mutations): past it Neo4j stops
+#: it; a client has usually given up by then (the async driver's bound is its DEADLINE_SECONDS).
+REQUEST_TX_SECONDS = 30.0
 
 
 #: One answer for a missing, unknown, expired or revoked token: it tells nothing about which.
@@ -299,8 +302,9 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.batch_loads = batch_loads
         # Mutations, pages and jobs: the synchronous driver, in threads, retrying as briefly as the
-        # async one, so an outage turns into 503s rather than threads held for the CLI's 15 s.
-        app.state.db = Database(settings, retry_seconds=ASYNC_RETRY_SECONDS)
+        # async one, so an outage turns into 503s rather than threads held for the CLI's 15 s, and
+        # with a transaction timeout, so Neo4j stops what a client stopped waiting for (jobs: none).
+        app.state.db = Database(settings, retry_seconds=ASYNC_RETRY_SECONDS, tx_timeout=REQUEST_TX_SECONDS)
         # Portraits and subscriptions: the async driver on the event loop.
         app.state.adb = AsyncDatabase(settings, on_start=metrics.round_trip_started,
                                       on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)

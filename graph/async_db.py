@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 from neo4j import AsyncGraphDatabase, AsyncResult, RoutingControl
+from neo4j import Query as DriverQuery
 from neo4j.api import AsyncBookmarkManager, BookmarkManager
 
 from ckg.graph.db import Database, Row
@@ -33,7 +34,10 @@ RETRY_SECONDS = 2.0
 #: Connections the pool may open; ``in_use`` is reported against it in /metrics.
 POOL_SIZE = 100
 #: The most one call may take, connection and retries included; past it the call fails as
-#: unavailable (503), so a Neo4j that hangs (starting, overloaded) cannot hold requests open.
+#: unavailable (503), so a Neo4j that hangs (starting, overloaded) cannot hold requests open. The
+#: same bound goes with each transaction as its timeout on the server. A call given up here closes
+#: its connection, which stops its transaction on the server already (tested); the timeout also
+#: stops it when the server does not see the connection go (a half-open connection).
 DEADLINE_SECONDS = 10.0
 
 
@@ -123,7 +127,8 @@ class AsyncDatabase:
         with self._counted(), self.errors():
             async with asyncio.timeout(DEADLINE_SECONDS):
                 rows: list[Row] = await self._driver.execute_query(
-                    query.text, params, routing_=routing, database_=self.settings.neo4j_database,
+                    DriverQuery(query.text, timeout=DEADLINE_SECONDS), params, routing_=routing,
+                    database_=self.settings.neo4j_database,
                     bookmark_manager_=self.bookmarks, result_transformer_=_rows)
             return rows
 

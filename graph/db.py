@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j.api import BookmarkManager
 from neo4j.exceptions import (
     AuthError,
@@ -89,12 +89,16 @@ RETRY_SECONDS = 15.0
 class Database:
     """The process's one Neo4j driver plus the helpers every module uses."""
 
-    def __init__(self, settings: Settings, *, retry_seconds: float = RETRY_SECONDS) -> None:
+    def __init__(self, settings: Settings, *, retry_seconds: float = RETRY_SECONDS,
+                 tx_timeout: float | None = None) -> None:
         """``retry_seconds``: how long a managed transaction is retried on a transient failure (a
         leader switch, a restart); the API passes a short one so a request fails fast with 503, and
-        gives its background jobs a :meth:`retrying` view with the long one."""
+        gives its background jobs a :meth:`retrying` view with the long one. ``tx_timeout``: the
+        server stops a transaction of ``read``/``write``/``write_tx`` running longer (the API's
+        requests; None, the CLI's: no limit)."""
         self.settings = settings
         self.retry_seconds = retry_seconds
+        self.tx_timeout = tx_timeout
         self._driver: Driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.password),
@@ -152,6 +156,10 @@ class Database:
             if _unavailable(exc):  # still, after the retries: the server is starting or stopping
                 raise DatabaseUnavailable(
                     f"Neo4j at {uri} is not serving the database yet ({exc.code}); retry shortly.") from exc
+            if "TransactionTimedOut" in (exc.code or ""):  # past tx_timeout: the server is slow or overloaded
+                raise DatabaseUnavailable(
+                    f"Neo4j at {uri} stopped a transaction that ran past its time limit ({exc.code}); "
+                    "retry shortly.") from exc
             raise QueryFailed(f"Neo4j refused a query ({exc.code}): {exc.message}") from exc
 
     def ping(self) -> None:
@@ -174,7 +182,7 @@ class Database:
 
         self._count()
         with self.errors(), self._session() as session:
-            return session.execute_read(work)
+            return session.execute_read(self._timed(work))
 
     def write(self, query: Query, **params: Any) -> list[Row]:
         """Run one write query in a managed transaction and return its rows as dicts."""
@@ -184,13 +192,13 @@ class Database:
 
         self._count()
         with self.errors(), self._session() as session:
-            return session.execute_write(work)
+            return session.execute_write(self._timed(work))
 
     def write_tx(self, work: Callable[[TxRunner], T]) -> T:
         """Run ``work`` (several queries) in one managed write transaction; it may be retried."""
         self._count()
         with self.errors(), self._session() as session:
-            return session.execute_write(lambda tx: work(TxRunner(tx)))
+            return session.execute_write(self._timed(lambda tx: work(TxRunner(tx))))
 
     def write_batches(
         self,
@@ -242,11 +250,16 @@ class Database:
 
         return bool(self.read(queries.admin.list_version_functions, names=["gds.version"]))
 
-    def retrying(self, seconds: float) -> Database:
-        """The same driver and bookmarks, with transactions retried for ``seconds`` (close the original only)."""
+    def retrying(self, seconds: float, tx_timeout: float | None = None) -> Database:
+        """The same driver and bookmarks, with transactions retried for ``seconds`` and stopped after
+        ``tx_timeout`` (None: never; close the original only)."""
         view = copy.copy(self)
         view.retry_seconds = seconds
+        view.tx_timeout = tx_timeout
         return view
+
+    def _timed(self, work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
+        return work if self.tx_timeout is None else unit_of_work(timeout=self.tx_timeout)(work)
 
     def _session(self) -> neo4j.Session:
         return self._driver.session(database=self.settings.neo4j_database, bookmark_manager=self._bookmarks,

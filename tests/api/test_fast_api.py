@@ -298,3 +298,53 @@ def test_the_api_async_driver_shares_the_bookmarks_of_the_synchronous_one(settin
         asyncio.run(chain())
     finally:
         sync.close()
+
+
+def test_the_server_stops_a_request_transaction_past_its_limit(settings: Settings) -> None:
+    """A request's transaction on the API's synchronous driver carries a time limit: past it Neo4j
+    stops the work (which a client has given up on by then) and the API answers 503; the jobs' view
+    of the same driver has no limit (a full refresh takes minutes)."""
+    from ckg.graph.errors import DatabaseUnavailable
+
+    slow = q("CALL apoc.util.sleep(5000) RETURN 1 AS one")
+    sync = Database(settings, tx_timeout=0.5)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable, match="time limit"):
+            sync.read(slow)
+        assert time.monotonic() - started < 4.5  # stopped by the server, not waited out
+        assert sync.retrying(1.0).tx_timeout is None
+    finally:
+        sync.close()
+
+
+def test_a_portrait_read_past_its_deadline_is_stopped_on_the_server_too(settings: Settings,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The async driver's deadline answers 503 and the work goes with it: the transaction does not run
+    on in Neo4j for nobody (its connection is closed, and its timeout is the same deadline)."""
+    import asyncio
+
+    from ckg.graph import async_db
+    from ckg.graph.async_db import AsyncDatabase
+    from ckg.graph.errors import DatabaseUnavailable
+
+    slow = q("CALL apoc.util.sleep(5000) RETURN 1 AS one")
+    running = q("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery STARTS WITH 'CALL apoc.util.sleep' "
+                "RETURN count(*) AS n")
+    deadline = async_db.DEADLINE_SECONDS
+
+    async def read() -> None:
+        adb = AsyncDatabase(settings)
+        try:
+            monkeypatch.setattr(async_db, "DEADLINE_SECONDS", 0.5)
+            with pytest.raises(DatabaseUnavailable):
+                await adb.read(slow)
+            monkeypatch.setattr(async_db, "DEADLINE_SECONDS", deadline)
+            until = time.monotonic() + 3.0  # well before the 5 s sleep would end by itself
+            while (await adb.read(running))[0]["n"] and time.monotonic() < until:
+                await asyncio.sleep(0.1)
+            assert (await adb.read(running))[0]["n"] == 0
+        finally:
+            await adb.close()
+
+    asyncio.run(read())

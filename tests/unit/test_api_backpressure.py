@@ -111,7 +111,7 @@ def test_a_full_read_audit_buffer_is_written_by_its_thread_never_by_the_request(
 def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp_path: Any) -> None:
     """Requests fail fast (2 s of retries), the background jobs (a full refresh, a segment) retry as
     long as the CLI: their work runs on the runner's database (``JobProgress.db``)."""
-    from ckg.gql.app import create_app
+    from ckg.gql.app import REQUEST_TX_SECONDS, create_app
     from ckg.graph.async_db import RETRY_SECONDS as API_RETRY_SECONDS
 
     app = create_app(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2, home=tmp_path))
@@ -120,7 +120,9 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
         async with app.router.lifespan_context(app):
             state = app.state
             assert state.db.retry_seconds == API_RETRY_SECONDS < RETRY_SECONDS
+            assert state.db.tx_timeout == REQUEST_TX_SECONDS  # Neo4j stops what a client stopped waiting for
             assert state.jobs.db.retry_seconds == RETRY_SECONDS
+            assert state.jobs.db.tx_timeout is None  # a full refresh takes minutes
             assert state.jobs.db.driver is state.db.driver  # one driver per process
             state.jobs.db = state.jobs.db.retrying(0.1)  # no server here: shut down without 15 s of retries
 
