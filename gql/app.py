@@ -313,7 +313,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
-        app.state.audit = ReadAudit(app.state.db)
+        # the audit writer may flush a backlog of up to 100,000 entries after an outage: no time limit
+        app.state.audit = ReadAudit(app.state.db.retrying(ASYNC_RETRY_SECONDS))
         try:
             yield
         finally:

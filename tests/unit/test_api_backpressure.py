@@ -123,6 +123,8 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             assert state.db.tx_timeout == REQUEST_TX_SECONDS  # Neo4j stops what a client stopped waiting for
             assert state.jobs.db.retry_seconds == RETRY_SECONDS
             assert state.jobs.db.tx_timeout is None  # a full refresh takes minutes
+            assert state.audit.db.tx_timeout is None  # a backlog after an outage is one large write
+            assert state.audit.db.retry_seconds == API_RETRY_SECONDS
             assert state.jobs.db.driver is state.db.driver  # one driver per process
             state.jobs.db = state.jobs.db.retrying(0.1)  # no server here: shut down without 15 s of retries
 
