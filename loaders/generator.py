@@ -31,6 +31,8 @@ SPAN_WEEKS = 730 / 7
 MONTH_WEIGHT = {1: 0.8, 2: 0.85, 3: 0.95, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.9, 8: 0.95, 9: 1.0, 10: 1.1,
                 11: 1.6, 12: 1.8}
 N_TASTE_GROUPS = 12
+#: How many products of the picked category a buyer weighs against each other (Generator._pick).
+PRICE_CANDIDATES = 3
 
 
 def _knob(default: float, doc: str) -> Any:
@@ -69,7 +71,8 @@ class Knobs:
     b2b_quantity_noise: float = _knob(0.5, "sigma of the log-normal noise on B2B order quantities around "
                                            "20 x potential")
     high_value_share: float = _knob(0.05, "share of customers drawn with a higher purchase rate, lower dropout "
-                                          "and bigger baskets")
+                                          "and bigger baskets (spend x3: more items, dearer picks; everyone "
+                                          "pays list price)")
     life_stage_share: float = _knob(0.03, "share of customers who are expecting parents")
     other_gender_share: float = _knob(0.08, "share of F/M customers who shop fashion for the other gender")
     next_period_days: float = _knob(90.0, "length of the period after the data's end whose purchases are "
@@ -482,7 +485,12 @@ class Generator:
                 self.w.row("share_reaches.csv", [sid, target])
                 self.rels["REACHED"] += 1
 
-    def _pick(self, group: int, shop_gender: str) -> Product:
+    def _pick(self, group: int, shop_gender: str, spend: float | None = None) -> Product:
+        """A product of one of the group's top categories (80%) or any (20%). With ``spend`` (a
+        purchase, not a view), the buyer weighs ``PRICE_CANDIDATES`` products of that category
+        against each other, each by ``price ** log(spend)``: a customer of median spend (1) takes
+        any of them alike, a bigger spender leans towards the dearer ones, a smaller one towards
+        the cheaper."""
         rng = self.rng
         if rng.random() < 0.8:
             top = rng.choice(self.taste_tops[group])
@@ -494,7 +502,11 @@ class Generator:
             if rng.random() < self.k.gift_share:
                 for_women = not for_women  # a gift
             pool = self.by_top["Women's Fashion" if for_women else "Men's Fashion"]
-        return rng.choice(pool)
+        if spend is None:
+            return rng.choice(pool)
+        candidates = [rng.choice(pool) for _ in range(PRICE_CANDIDATES)]
+        lean = math.log(spend)
+        return rng.choices(candidates, [c.price ** lean for c in candidates])[0]
 
     def _orders(self, cid: str, reg: datetime, country: str, channel: str, group: int,
                 high_value: bool, life_stage: bool, shop_gender: str, device: str) -> None:
@@ -552,13 +564,17 @@ class Generator:
         items: dict[str, tuple[Product, int]] = {}
         for p in forced:
             items[p.sku] = (p, 1)
-        for _ in range(rng.choice([1, 1, 1, 2, 2, 3, 4]) if not forced else 0):
-            p = self._pick(group, shop_gender)
+        # A bigger spender fills a bigger basket: the number of items drawn is scaled by
+        # spend ** 0.4 (rounded at random, so its mean is exact) and each leans towards dearer
+        # products (_pick). Everyone pays the list price, 20% off on a promo order.
+        picks = rng.choice([1, 1, 1, 2, 2, 3, 4]) * spend ** 0.4
+        for _ in range(max(1, int(picks + rng.random())) if not forced else 0):
+            p = self._pick(group, shop_gender, spend)
             items[p.sku] = (p, rng.choice([1, 1, 1, 2, 3]))
         total_usd = 0.0
         lines = []
         for p, qty in items.values():
-            unit = round(p.price * spend ** 0.5 * (0.8 if promo else 1.0), 2)
+            unit = round(p.price * (0.8 if promo else 1.0), 2)
             total_usd += unit * qty
             lines.append([oid, p.sku, qty, f"{unit:.2f}"])
         order_channel = channel if rng.random() < 0.6 else rng.choice(self.channel_ids)
@@ -731,6 +747,18 @@ derives tags; `ckg eval` compares the graph with them.
 | --- | --- |
 {files}
 
+## Prices and baskets
+
+Every buyer pays a product's list price (`products.csv`), 20% off on a promo order; enterprises
+pay 75% of it. What a customer spends per order is a latent trait, `spend`: log-normal with median
+1 (sigma 0.35), three times that for the high-value class. It shows as a real big spender's
+basket does: the number of items drawn for an order (1-4 for a customer of median spend) is
+scaled by `spend ** 0.4`, and each item is chosen among 3 products of its category, weighted by
+`price ** ln(spend)`: a customer of median spend takes any of them alike, a bigger spender leans
+towards the dearer ones, a smaller one towards the cheaper. Quantities (1-3 a line) do not depend
+on it. So an order of the high-value class holds about 1.5 times the items and is worth about 1.8
+times an order of the others; no one pays another price for the same product.
+
 ## Noise and its knobs
 
 Every knob is a field of `ckg.loaders.generator.Knobs` (pass `knobs=Knobs(...)` to `generate`, or
@@ -750,7 +778,8 @@ TRUTH_FILES = [
     ("households.csv", "relatives registered after a customer: another person with the same last name who may "
                        "share the family's email, phone or device; not duplicates"),
     ("recycled_phones.csv", "customers given a phone number an earlier, unrelated customer gave"),
-    ("high_value.csv", "customers drawn with a higher purchase rate, lower dropout and bigger baskets"),
+    ("high_value.csv", "customers drawn with a higher purchase rate, lower dropout and bigger baskets: three "
+                       "times the spend of their peers (see Prices and baskets)"),
     ("life_stage.csv", "expecting parents: prenatal vitamins and unscented lotion, then newborn items"),
     ("shopping_gender.csv", "customers whose fashion purchases are for the other gender than the registered one "
                             "(gifts aside)"),

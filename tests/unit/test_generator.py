@@ -190,3 +190,31 @@ def test_life_stage_shoppers_bought_prenatal_items(dataset: Path) -> None:
                 if leaf[i["sku"]] == "Maternity Prenatal Vitamins"}
     assert len(life) > 30
     assert len(life & prenatal) / len(life) > 0.8
+
+
+def test_every_buyer_pays_list_price_and_high_value_baskets_are_bigger(dataset: Path) -> None:
+    """No personal prices: each line's unit price is the product's list price (0.8x on a promo order,
+    0.75x for an enterprise); the high-value class shows its spend in more items and dearer picks."""
+    price = {p["sku"]: float(p["price"]) for p in read(dataset / "products.csv")}
+    orders = {o["orderId"]: o for o in read(dataset / "orders.csv")}
+    high = {r["customerId"] for r in read(dataset / "truth" / "high_value.csv")}
+    lines: dict[str, list[dict[str, str]]] = {}
+    for i in read(dataset / "order_items.csv"):
+        o = orders[i["orderId"]]
+        factor = 0.75 if o["enterpriseId"] else 0.8 if o["promo"] == "true" else 1.0
+        assert float(i["unitPrice"]) == pytest.approx(round(price[i["sku"]] * factor, 2), abs=0.005), i
+        lines.setdefault(i["orderId"], []).append(i)
+    stats: dict[bool, list[tuple[int, float, float]]] = {True: [], False: []}
+    for oid, o in orders.items():
+        if o["customerId"]:
+            ls = lines[oid]
+            stats[o["customerId"] in high].append((len(ls), float(o["totalUsd"]),
+                                                   sum(price[i["sku"]] for i in ls) / len(ls)))
+
+    def mean(group: bool, k: int) -> float:
+        return sum(s[k] for s in stats[group]) / len(stats[group])
+
+    assert 1.8 < mean(False, 0) < 2.3  # the ordinary basket: 1-4 items, about 2
+    assert mean(True, 0) > 1.3 * mean(False, 0)  # more items per order
+    assert mean(True, 1) > 1.5 * mean(False, 1)  # worth more per order
+    assert mean(True, 2) > 1.05 * mean(False, 2)  # dearer items on average
