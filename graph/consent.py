@@ -12,6 +12,17 @@ computed by ``cypher/consent/update_allowed_uses.cypher``, the one home of the r
 
 The tag writer writes a tag only where its family's basis is allowed, so a withdrawal takes
 effect on the next refresh of that customer; :func:`record_consent` applies it at once.
+
+What the algorithms keep besides tags is profiling too: social community memberships
+(``MEMBER_OF``), similarity links (``SIMILAR_TO``) and the BG/NBD scores (``pAlive``,
+``expectedPurchases90d``). The algorithms write none for a customer who does not allow profiling
+(their data still count where others' results depend on them: a tie, a purchase in a fitted
+population), :func:`apply_consents` removes them at once, and the API's statements read them only
+where ``coalesce('profiling' IN c.allowedUses, true)`` holds (no ``allowedUses``: the defaults,
+which allow profiling), so data written before a withdrawal is never shown.
+Identity links (``SAME_PERSON_AS``) are kept for everyone: they join records of one person from
+the identifiers the person gave, so that erasure and export reach every record; they appear in a
+portrait only as the ``duplicate_identity`` tag, which needs profiling (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -47,11 +58,32 @@ def update_allowed_uses(tx: TxRunner, ids: Sequence[str]) -> None:
 
 
 def apply_consents(tx: TxRunner, ids: Sequence[str]) -> tuple[int, int]:
-    """Recompute, then drop the tags and segment memberships the consents no longer allow."""
+    """Recompute, then drop the tags, algorithm outputs and segment memberships the consents no
+    longer allow; returns (tags dropped, segments left)."""
     update_allowed_uses(tx, ids)
     dropped = tx.run(queries.consent.drop_unconsented_tags, ids=list(ids), defaultUses=DEFAULT_USES)
+    drop_unconsented_outputs(tx, ids)
     left = tx.run(queries.consent.leave_segments_without_marketing, ids=list(ids), defaultUses=DEFAULT_USES)
     return int(dropped[0]["dropped"]) if dropped else 0, int(left[0]["left"]) if left else 0
+
+
+def drop_unconsented_outputs(tx: TxRunner, ids: Sequence[str]) -> int:
+    """Remove the community memberships, similarity links and BG/NBD scores of those of ``ids``
+    who do not allow profiling; the communities they left get their size and profile again (an
+    emptied one goes). Returns how many customers lost something."""
+    rows = tx.run(queries.consent.drop_unconsented_outputs, ids=list(ids), defaultUses=DEFAULT_USES)
+    if not rows:
+        return 0
+    communities = list(rows[0]["communities"] or [])
+    if communities:
+        tx.run(queries.algorithms.update_community_profiles, kind=None, ids=communities)
+        tx.run(queries.privacy.delete_empty_communities, ids=communities)
+    return int(rows[0]["customers"] or 0)
+
+
+def profiling_refusers(db: Database) -> set[str]:
+    """Customers whose consents do not allow profiling: no algorithm output is written for them."""
+    return {r["id"] for r in db.read(queries.consent.stream_refusers, use="profiling", defaultUses=DEFAULT_USES)}
 
 
 def record_consent(db: Database, customer_id: str, purpose: str, granted: bool, *, source: str,

@@ -10,7 +10,8 @@ WHERE ($after IS NULL OR c.customerId > $after)
   AND ($dimension IS NULL OR EXISTS {
         (c)-[h:HAS_TAG]->(t:Tag {dimension: $dimension}) WHERE h.weight >= $minWeight
           AND ($includeSensitive OR NOT coalesce(t.sensitive, false)) })
-  AND ($community IS NULL OR EXISTS { (c)-[:MEMBER_OF]->(:Community {communityId: $community}) })
+  AND ($community IS NULL OR EXISTS { (c)-[:MEMBER_OF]->(:Community {communityId: $community}) }
+       AND coalesce('profiling' IN c.allowedUses, true))
   AND ($segment IS NULL OR EXISTS {
         (c)-[:IN_SEGMENT]->(s:Segment {name: $segment}) WHERE $includeSensitive OR NOT coalesce(s.sensitive, false) })
 RETURN c.customerId AS id ORDER BY id LIMIT $limit

@@ -5,7 +5,8 @@ both scale near-linearly, where exact node similarity over shared categories gro
 square of each category's buyers (minutes at 100k customers). The links stay in GDS until they
 are written: kNN mutates the projection and GDS writes the ``SIMILAR_TO`` relationships itself,
 so no row passes through this process. networkx engine (small graphs): exact Jaccard similarity
-of the leaf categories customers buy, written in batches.
+of the leaf categories customers buy, written in batches. Only customers who allow profiling
+are compared, so no link has a refuser at either end (:mod:`ckg.graph.consent`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from ckg.graph.algorithms.gds import projected
+from ckg.graph.consent import DEFAULT_USES
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
@@ -27,7 +29,7 @@ GDS_CUTOFF = 0.5
 def write_gds_links(db: Database, now: str, source: str, clear: Callable[[], object]) -> int:
     """Compute each customer's top-k in GDS, then ``clear`` the old links and let GDS write the new
     ones (the graph is without links only while they are written, not while kNN runs)."""
-    with projected(db, queries.algorithms.project_customer_products) as name:
+    with projected(db, queries.algorithms.project_customer_products, defaultUses=DEFAULT_USES) as name:
         db.read(queries.algorithms.mutate_fastrp, graph=name)
         db.read(queries.algorithms.mutate_knn, graph=name, topK=TOP_K, cutoff=max(CUTOFF, GDS_CUTOFF))
         clear()
@@ -38,7 +40,8 @@ def write_gds_links(db: Database, now: str, source: str, clear: Callable[[], obj
 
 def jaccard_rows(db: Database, top_k: int = TOP_K, cutoff: float = CUTOFF) -> list[dict[str, object]]:
     """Rows ``{source, target, score}``: each customer's top-k most similar customers (networkx engine)."""
-    sets = {r["id"]: frozenset(r["categories"]) for r in db.read(queries.algorithms.stream_customer_categories)}
+    sets = {r["id"]: frozenset(r["categories"]) for r in db.read(queries.algorithms.stream_customer_categories,
+                                                                        defaultUses=DEFAULT_USES)}
     by_cat: dict[str, list[str]] = defaultdict(list)
     for cid, cats in sets.items():
         for cat in cats:

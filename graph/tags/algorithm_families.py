@@ -24,6 +24,7 @@ from ckg.graph.algorithms import (
     social,
 )
 from ckg.graph.algorithms.engine import Engine
+from ckg.graph.consent import profiling_refusers
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
@@ -58,7 +59,8 @@ def louvain_social(run: AlgorithmRun) -> list[TagRow]:
     """Social communities with lasting numbers; only memberships that changed are written.
 
     A refresh over an unchanged graph finds the same partition, keeps every number and writes no
-    membership (:mod:`ckg.graph.algorithms.community_ids`).
+    membership (:mod:`ckg.graph.algorithms.community_ids`). Customers who do not allow profiling
+    are in the graph Louvain reads (their ties are others' ties too) but in no community.
     """
     kind = social.KIND
     if not run.db.read(queries.algorithms.has_social_ties)[0]["ties"]:
@@ -66,11 +68,13 @@ def louvain_social(run: AlgorithmRun) -> list[TagRow]:
         found = social.Communities({}, None, ())
     else:
         found = social.detect(run.db, run.engine)
+    refusers = profiling_refusers(run.db)
+    members = {cid: n for cid, n in found.members.items() if cid not in refusers}
     previous = {r["id"]: int(r["community"]) for r in run.db.read(queries.algorithms.stream_community_members,
                                                                      kind=kind) if r["community"] is not None}
     seq = run.db.read(queries.algorithms.get_community_sequence, kind=kind)[0]
     start = max(int(seq["next"]), int(seq["highest"]) + 1)
-    numbering = community_ids.renumber(found.members, previous, start)
+    numbering = community_ids.renumber(members, previous, start)
     moved = [{"id": cid, "community": n} for cid, n in sorted(numbering.members.items()) if previous.get(cid) != n]
     left = sorted(set(previous) - set(numbering.members))
     if left:
@@ -193,13 +197,16 @@ def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
         run.skip("likely_to_buy_soon", f"{len(data)} customers with orders by {run.now}; "
                  f"BG/NBD needs {MIN_BUYERS}{last}")
         return []
-    params = bgnbd.fit(data)
+    params = bgnbd.fit(data)  # the population's fit; scores only for those who allow profiling
+    refusers = profiling_refusers(run.db)
     run.db.write(queries.algorithms.merge_model, kind="bgnbd", calibrationEnd=run.now, names=["r", "alpha", "a", "b"],
                  r=params.r, alpha=params.alpha, a=params.a, b=params.b,
                  logLikelihood=bgnbd.log_likelihood(params, data), customers=len(data), calibration=CALIBRATION)
     scored, rows = [], []
     horizon = 90 / 7
     for r, (x, tx, big_t) in zip(hist, data, strict=True):
+        if r["id"] in refusers:
+            continue
         alive = bgnbd.p_alive(params, x, tx, big_t)
         expected = bgnbd.expected_purchases(params, horizon, x, tx, big_t)
         scored.append({"id": r["id"], "pAlive": alive, "expected90d": expected})

@@ -37,7 +37,7 @@ from typing import Any
 from ckg.graph import changes, locks
 from ckg.graph.algorithms.engine import Engine, choose
 from ckg.graph.category_map import load_category_map
-from ckg.graph.consent import DEFAULT_USES, apply_consents
+from ckg.graph.consent import DEFAULT_USES, apply_consents, drop_unconsented_outputs
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import CkgError
 from ckg.graph.progress import NoProgress, Progress
@@ -307,7 +307,9 @@ class Refresher:
         consents = fp.Unit(CONSENT_SWEEP, fp.query_reads(queries.consent.update_allowed_uses,
                                                          queries.consent.drop_unconsented_tags)
                            | fp.CONSENT_READS | {"IN_SEGMENT", "Segment"}, {"defaultUses": DEFAULT_USES},
-                           fp.code_of(queries.consent.leave_segments_without_marketing))
+                           fp.code_of(queries.consent.leave_segments_without_marketing,
+                                      queries.consent.drop_unconsented_outputs, apply_consents,
+                                      drop_unconsented_outputs))
         if self._begin(consents) is not None:
             self.touched = True
             for ids in self.ids("Customer"):  # consents decide what may be held (graph.consent)

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from ckg.gql import resolvers
 from ckg.gql.app import create_app
 from ckg.graph.auth import Role
+from ckg.graph.changes import portraits_changed
 from ckg.graph.db import Database
 from ckg.graph.errors import QueryFailed
 from ckg.graph.privacy import audit_subject
@@ -172,3 +173,49 @@ def test_neo4j_error_text_is_masked_in_production(settings: Settings, tokens: di
         body = client.post("/graphql", json={"query": '{ recommendations(customerId: "c0000003") { sku } }'},
                            headers={"Authorization": f"Bearer {tokens[Role.ADMIN]}"}).json()
     assert body["errors"][0]["message"] == "Unexpected error." and "Secret" not in str(body)
+
+
+OUTPUTS = """query($id: ID!, $k: ID!, $o: ID!, $ks: String!) {
+  customer(id: $id) { pAlive expectedPurchases90d community { id } similarCustomers(first: 100) { customer { id } } }
+  other: customer(id: $o) { similarCustomers(first: 100) { customer { id } } }
+  community(id: $k, first: 100) { memberIds }
+  portrait(customerId: $id) { pAlive expectedPurchases90d customer { community { id } } }
+  customers(filter: {community: $ks}, first: 100) { totalCount edges { node { id } } }
+}"""
+
+
+def shown(answer: dict[str, Any], cid: str) -> dict[str, bool]:
+    """Which of the customer's algorithm outputs an answer to OUTPUTS shows."""
+    d = answer["data"]
+    return {"pAlive": d["customer"]["pAlive"] is not None or d["portrait"]["pAlive"] is not None,
+            "expected": d["customer"]["expectedPurchases90d"] is not None,
+            "community": d["customer"]["community"] is not None or d["portrait"]["customer"]["community"] is not None,
+            "similar": bool(d["customer"]["similarCustomers"]),
+            "similar_of_other": cid in {s["customer"]["id"] for s in d["other"]["similarCustomers"]},
+            "member": cid in d["community"]["memberIds"],
+            "filter": cid in {e["node"]["id"] for e in d["customers"]["edges"]}}
+
+
+@pytest.mark.parametrize("role", [Role.MARKETER, Role.ADMIN])
+def test_algorithm_outputs_show_only_while_profiling_is_allowed(gql: Gql, session_db: Database, role: Role) -> None:
+    """Communities, similarity links and BG/NBD scores are profiling: once a customer's consents
+    no longer allow it, no role reads them, even while the graph still holds what was written
+    before (here allowedUses changes under them, as when outputs predate the consent rule)."""
+    row = session_db.read(q("""
+        MATCH (c:Customer)-[:MEMBER_OF]->(k:Community), (c)<-[:SIMILAR_TO]-(o:Customer)
+        WHERE c.pAlive IS NOT NULL AND k.size <= 100 AND NOT c.customerId IN ['c0000001', 'c0000002']
+          AND coalesce('profiling' IN c.allowedUses, true) AND coalesce('profiling' IN o.allowedUses, true)
+          AND COUNT { (c)-[:SIMILAR_TO]-() } <= 100 AND COUNT { (o)-[:SIMILAR_TO]-() } <= 100
+        RETURN c.customerId AS id, k.communityId AS k, o.customerId AS o, c.allowedUses AS uses
+        ORDER BY id LIMIT 1"""))[0]
+    cid = row["id"]
+    assert all(shown(gql(OUTPUTS, role, id=cid, k=row["k"], ks=row["k"], o=row["o"]), cid).values())
+    set_uses = q("MATCH (c:Customer {customerId: $id}) SET c.allowedUses = $uses")
+    session_db.write(set_uses, id=cid, uses=["registered", "marketing"])
+    try:
+        portraits_changed(session_db, [cid])
+        hidden = shown(gql(OUTPUTS, role, id=cid, k=row["k"], ks=row["k"], o=row["o"]), cid)
+        assert not any(hidden.values()), hidden
+    finally:
+        session_db.write(set_uses, id=cid, uses=row["uses"])
+        portraits_changed(session_db, [cid])

@@ -110,6 +110,67 @@ def test_recorded_consent_applies_at_once_and_refresh_restores(loaded: tuple[Dat
     assert [h["granted"] for h in history[:2]] == [True, False]
 
 
+OUTPUTS = """MATCH (c:Customer)
+RETURN c.customerId AS id, EXISTS { (c)-[:MEMBER_OF]->(:Community) } AS member,
+       EXISTS { (c)-[:SIMILAR_TO]-(:Customer) } AS similar,
+       c.pAlive IS NOT NULL OR c.expectedPurchases90d IS NOT NULL OR c.propensityAt IS NOT NULL AS scored"""
+
+
+def algorithm_outputs(db: Database) -> dict[str, set[str]]:
+    """Per customer, which profiling outputs of the algorithms the graph holds for them."""
+    return {r["id"]: {k for k in ("member", "similar", "scored") if r[k]} for r in db.read(q(OUTPUTS))}
+
+
+def community_sizes_match(db: Database) -> bool:
+    rows = db.read(q("MATCH (k:Community) RETURN k.size AS size, COUNT { (k)<-[:MEMBER_OF]-() } AS n"))
+    return bool(rows) and all(r["size"] == r["n"] for r in rows)
+
+
+def test_no_algorithm_output_is_held_without_profiling_consent(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    refused = {c for c, d in latest_consents(data).items() if d.get("profiling") is False}
+    outputs = algorithm_outputs(db)
+    assert refused
+    assert {c: outputs[c] for c in refused if outputs[c]} == {}
+    # the algorithms ran: people who allow profiling have every kind of output
+    for kind in ("member", "similar", "scored"):
+        assert any(kind in outputs[c] for c in set(outputs) - refused), kind
+    assert community_sizes_match(db)
+
+
+def test_withdrawal_drops_algorithm_outputs_at_once(loaded: tuple[Database, Path]) -> None:
+    db, _ = loaded
+    everything = {"member", "similar", "scored"}
+    cid = next(c for c, o in sorted(algorithm_outputs(db).items()) if o == everything)
+    before = db.read(q("MATCH (:Customer {customerId: $id})-[:MEMBER_OF]->(k) RETURN k.communityId AS id, "
+                       "k.size AS size"), id=cid)[0]
+    consent.record_consent(db, cid, "profiling", False, source="test")
+    assert algorithm_outputs(db)[cid] == set()
+    after = db.read(q("MATCH (k:Community {communityId: $id}) RETURN k.size AS size"), id=before["id"])
+    assert after == ([] if before["size"] == 1 else [{"size": before["size"] - 1}])
+    assert community_sizes_match(db)
+    refresh(db)  # a full refresh leaves them out while withdrawn
+    assert algorithm_outputs(db)[cid] == set()
+    consent.record_consent(db, cid, "profiling", True, source="test")
+    refresh(db)
+    assert algorithm_outputs(db)[cid] == everything
+
+
+def test_a_refresh_removes_outputs_written_before_a_refusal(loaded: tuple[Database, Path]) -> None:
+    """Outputs a refuser held before ckg gated them (or written by hand) go at the next full refresh."""
+    db, data = loaded
+    refuser = sorted(c for c, d in latest_consents(data).items() if d.get("profiling") is False)[0]
+    other = next(c for c, o in sorted(algorithm_outputs(db).items()) if "member" in o)
+    db.write(q("""MATCH (r:Customer {customerId: $refuser}), (o:Customer {customerId: $other})
+                  MATCH (o)-[:MEMBER_OF]->(k:Community)
+                  CREATE (r)-[:MEMBER_OF {since: datetime()}]->(k), (r)-[:SIMILAR_TO {score: 0.9}]->(o)
+                  SET r.pAlive = 0.9, r.expectedPurchases90d = 1.5"""), refuser=refuser, other=other)
+    assert algorithm_outputs(db)[refuser] == {"member", "similar", "scored"}
+    refresh(db)
+    assert algorithm_outputs(db)[refuser] == set()
+    assert community_sizes_match(db)
+
+
 def test_segments_hold_only_people_who_allow_marketing(loaded: tuple[Database, Path]) -> None:
     db, data = loaded
     decisions = latest_consents(data)
@@ -197,6 +258,18 @@ def test_export_holds_consents_tags_with_basis_and_audit(loaded: tuple[Database,
     assert doc["consents"]["history"] and doc["consents"]["allowedUses"]
     assert all(t["basis"] in ("registered", "profiling", "sensitive_inference") for t in doc["tags"])
     assert [a["actor"] for a in doc["audit"]] == ["first"]
+
+
+def test_export_names_the_records_linked_as_the_same_person(loaded: tuple[Database, Path]) -> None:
+    db, _ = loaded
+    pair = db.read(q("MATCH (a:Customer)-[:SAME_PERSON_AS]->(b:Customer) RETURN a.customerId AS a, "
+                     "b.customerId AS b, COUNT { (a)-[:SIMILAR_TO]-(:Customer) } AS links ORDER BY a LIMIT 1"))
+    assert pair, "the dataset should have duplicate records"
+    doc = export_customer(db, pair[0]["a"], actor="test")
+    assert [r["customerId"] for r in doc["sameRecords"]] == [pair[0]["b"]]
+    assert doc["sameRecords"][0]["via"] and doc["sameRecords"][0]["evidence"]
+    assert doc["similarityLinks"] == pair[0]["links"]
+    assert pair[0]["a"] in {r["customerId"] for r in export_customer(db, pair[0]["b"], actor="test")["sameRecords"]}
 
 
 def test_future_events_are_refused_and_cannot_move_now(loaded: tuple[Database, Path]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,33 @@ def test_the_identity_and_social_patterns_have_one_home() -> None:
     assert identity in queries.get("algorithms/stream_identity_edges").text
     copies = [q.name for q in queries.algorithms if ":USES]->(" in q.text or "[:USES]-(" in q.text]
     assert copies == ["algorithms/identity_pairs", "algorithms/stream_identity_edges"], copies
+
+
+# A customer variable bound next to an algorithm output in a pattern, or whose scores are read.
+_OUTPUT_ENDS = (
+    re.compile(r"\((\w+)(?::Customer)?[^()]*\)-\[\w*:(?:MEMBER_OF|SIMILAR_TO)\]-"),  # (c)-[:MEMBER_OF]->
+    re.compile(r"-\[\w*:(?:MEMBER_OF|SIMILAR_TO)\]-\((\w+):Customer"),  # <-[:MEMBER_OF]-(m:Customer)
+    re.compile(r"\b(\w+)\.(?:pAlive|expectedPurchases90d)\b"),
+)
+
+
+def _output_ends(text: str) -> set[str]:
+    return {m.group(1) for pattern in _OUTPUT_ENDS for m in pattern.finditer(text)}
+
+
+def test_every_api_read_of_an_algorithm_output_checks_profiling_consent() -> None:
+    """Communities, similarity links and BG/NBD scores are profiling (graph.consent): every API
+    statement that reads one names the consent of each customer it reads it for, so what was
+    written before a withdrawal is never shown."""
+    reading = {q.name: _output_ends(q.text) for q in queries.api if _output_ends(q.text)}
+    assert {"api/get_portrait", "api/get_customers", "api/get_similar_customers", "api/recommend_community",
+            "api/list_customer_ids"} <= set(reading)
+    missing = {name: sorted(v for v in ends if f"'profiling' IN {v}.allowedUses" not in queries.get(name).text)
+               for name, ends in reading.items()}
+    assert not {k: v for k, v in missing.items() if v}, missing
+
+
+def test_the_output_check_finds_both_ends_of_a_link() -> None:
+    ends = _output_ends("MATCH (c:Customer {customerId: $id})-[s:SIMILAR_TO]-(o:Customer) RETURN c.pAlive")
+    assert ends == {"c", "o"}
+    assert _output_ends("MATCH (k)<-[:MEMBER_OF]-(m:Customer) RETURN k") == {"m"}
