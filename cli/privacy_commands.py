@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ckg.cli.output import console, fail, friendly_errors
+from ckg.graph.changes import portraits_changed
 from ckg.graph.consent import PURPOSES, record_consent
 from ckg.graph.db import open_database
 from ckg.graph.privacy import audit_entries, erase_customer, export_customer
@@ -57,6 +58,7 @@ def consent_(customer_id: str = typer.Argument(..., help="Customer id."),
         raise fail(f"unknown purpose {purpose!r}: use {', '.join(PURPOSES)}")
     with open_database(get_settings()) as db:
         done = record_consent(db, customer_id, purpose, grant, source=f"cli:{getpass.getuser()}")
+        portraits_changed(db, [customer_id])  # cached portraits drop what was withdrawn, even if the refresh fails
         refresh(db, customers=[customer_id])
     console.print(f"{customer_id}: {purpose} {'granted' if grant else 'withdrawn'}; allowed now: "
                   f"{', '.join(done.allowed_uses)}; {done.dropped_tags} tags dropped, {done.left_segments} segments "

@@ -8,7 +8,8 @@ computed by ``cypher/consent/update_allowed_uses.cypher``, the one home of the r
 - ``sensitive_inference``: sensitive tags, only while the latest sensitive_inference consent is
   true (and profiling is allowed);
 - ``marketing``: membership of segments (audiences, exports), unless the latest marketing
-  consent is false.
+  consent is false; a segment whose rule rests on profiling (communities, profiling tags) also
+  needs profiling (``graph.segments.rule_basis``).
 
 The tag writer writes a tag only where its family's basis is allowed, so a withdrawal takes
 effect on the next refresh of that customer; :func:`record_consent` applies it at once.
@@ -63,7 +64,7 @@ def apply_consents(tx: TxRunner, ids: Sequence[str]) -> tuple[int, int]:
     update_allowed_uses(tx, ids)
     dropped = tx.run(queries.consent.drop_unconsented_tags, ids=list(ids), defaultUses=DEFAULT_USES)
     drop_unconsented_outputs(tx, ids)
-    left = tx.run(queries.consent.leave_segments_without_marketing, ids=list(ids), defaultUses=DEFAULT_USES)
+    left = tx.run(queries.consent.leave_unconsented_segments, ids=list(ids), defaultUses=DEFAULT_USES)
     return int(dropped[0]["dropped"]) if dropped else 0, int(left[0]["left"]) if left else 0
 
 
@@ -88,7 +89,8 @@ def profiling_refusers(db: Database) -> set[str]:
 
 def record_consent(db: Database, customer_id: str, purpose: str, granted: bool, *, source: str,
                    at: datetime | None = None) -> ConsentRecorded:
-    """Record a consent decision and apply it at once (tags and segments); re-deriving is the caller's."""
+    """Record a consent decision and apply it at once (tags, algorithm outputs and segments);
+    re-deriving and moving the portrait's version are the caller's."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown consent purpose {purpose!r}: use {', '.join(PURPOSES)}")
     stamp = (at or datetime.now(UTC)).isoformat()

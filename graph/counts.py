@@ -6,7 +6,7 @@ from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
 #: Labels of ckg's own records about the data, not the data: a manifest does not count them.
-BOOKKEEPING = frozenset({"Load", "LoadStart", "RefreshState"})
+BOOKKEEPING = frozenset({"Load", "LoadStart", "RefreshState", "ChangeCounter"})
 
 
 def graph_counts(db: Database) -> dict[str, dict[str, int]]:

@@ -26,7 +26,7 @@ from ckg.graph.errors import CkgError
 from ckg.graph.identifiers import identifier_problem
 from ckg.graph.progress import NoProgress, Progress
 from ckg.graph.queries import queries
-from ckg.graph.tags.catalogue import family, family_of
+from ckg.graph.tags.catalogue import BASES, FAMILIES, Basis, family, family_of
 
 PAGE = 5000
 _TOKEN = re.compile(r'\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>>=|\(|\))|(?P<word>[A-Za-z_]+))')
@@ -180,6 +180,28 @@ def sensitive_references(node: Node) -> list[str]:
     return [node.value] if fam.sensitive else []
 
 
+def rule_basis(node: Node) -> Basis:
+    """The consent a rule's answer rests on: the strongest basis of what it names (``country``:
+    registered; ``community``: profiling; a tag, family or dimension: its families' basis, profiling
+    for one the catalogue does not know). A member whose consents stop allowing it leaves the segment
+    (``cypher/consent/leave_unconsented_segments.cypher``)."""
+    if isinstance(node, BoolOp):
+        return max((rule_basis(p) for p in node.parts), key=BASES.index)
+    if isinstance(node, Not):
+        return rule_basis(node.inner)
+    if node.kind == "country":
+        return "registered"
+    if node.kind == "dimension":
+        bases = [f.basis for f in FAMILIES if f.dimension == node.value]
+        return max(bases, key=BASES.index) if bases else "profiling"
+    if node.kind in ("tag", "family"):
+        try:
+            return (family(node.value) if node.kind == "family" else family_of(node.value)).basis
+        except KeyError:
+            return "profiling"
+    return "profiling"
+
+
 def parse(rule: str) -> Node:
     """Parse a rule or raise :class:`RuleError` naming the position."""
     if not rule.strip():
@@ -220,20 +242,23 @@ def define(db: Database, name: str, rule: str, *, may_use_sensitive: bool = Fals
            progress: Progress | None = None) -> int:
     """Check ``rule``, store the segment and (re)compute its members; return the size.
 
-    Members are customers whose consents allow marketing. Sensitive tags are visible to the rule
+    Members are customers whose consents allow marketing and the rule's basis (:func:`rule_basis`):
+    a rule on communities or profiling tags holds only customers who allow profiling, and loses
+    those who withdraw it (graph.consent). Sensitive tags are visible to the rule
     only when it names them, which only admins may do; such a segment is marked sensitive and only
     admins see it.
     """
     node = check_definition(name, rule, may_use_sensitive=may_use_sensitive)
     sensitive = bool(sensitive_references(node))
     progress = progress or NoProgress()
-    db.write(queries.api.merge_segment, name=name, rule=rule, sensitive=sensitive)
+    basis = rule_basis(node)
+    db.write(queries.api.merge_segment, name=name, rule=rule, sensitive=sensitive, basis=basis)
     db.write(queries.api.clear_segment_members, name=name)
     after, size, pages = "", 0, 0
     progress.start(name, 0)
     while True:
         page = db.read(queries.api.stream_segment_facts, after=after, limit=PAGE, includeSensitive=sensitive,
-                       defaultUses=DEFAULT_USES)
+                       basis=basis, defaultUses=DEFAULT_USES)
         if not page:
             progress.end(name)
             return size

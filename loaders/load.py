@@ -21,7 +21,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ckg.graph.consent import update_allowed_uses
+from ckg.graph.changes import portraits_changed
+from ckg.graph.consent import apply_consents
 from ckg.graph.db import Database, TxRunner
 from ckg.graph.errors import InputError
 from ckg.graph.events import EVENT_WRITES
@@ -321,7 +322,7 @@ class Loader:
 
         people = _people_fields(spec)
 
-        def work(tx: TxRunner) -> tuple[dict[int, RowError], set[int]]:
+        def work(tx: TxRunner) -> tuple[dict[int, RowError], set[int], list[str]]:
             rejected: dict[int, RowError] = {}
             assert self._suppression is not None
             erased = self._suppression.suppressed(
@@ -362,12 +363,16 @@ class Loader:
                     line = r["line"]
                     rejected[line] = _dangling(spec, line, r["missing"], getattr(rows[line], r["missing"]))
             good = [row for line, row in rows.items() if line not in rejected]
-            if spec.consent_subject and good:
-                update_allowed_uses(tx, sorted({getattr(row, spec.consent_subject) for row in good}))
-            return rejected, skipped
+            subjects = sorted({getattr(row, spec.consent_subject) for row in good}) if spec.consent_subject else []
+            if subjects:
+                # what the new decisions no longer allow goes in the same transaction (graph.consent)
+                apply_consents(tx, subjects)
+            return rejected, skipped, subjects
 
         started = time.perf_counter()
-        rejected, skipped = self.db.write_tx(work)
+        rejected, skipped, subjects = self.db.write_tx(work)
+        if subjects:
+            portraits_changed(self.db, subjects)  # no cached portrait outlives a withdrawal
         elapsed = time.perf_counter() - started
         raw = {line: values for line, _, values in batch.items}
         for line, error in rejected.items():

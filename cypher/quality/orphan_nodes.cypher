@@ -2,6 +2,7 @@
 // stand alone by design, are left out).
 MATCH (n)
 WHERE NOT (n)--()
-  AND NOT (n:ApiToken OR n:AuditEntry OR n:Job OR n:Lock OR n:Suppressed OR n:Load OR n:LoadStart OR n:Segment OR n:RefreshState)
+  AND NOT (n:ApiToken OR n:AuditEntry OR n:Job OR n:Lock OR n:Suppressed OR n:Load OR n:LoadStart OR n:Segment OR n:RefreshState
+             OR n:ChangeCounter OR n:IdSequence)
 RETURN labels(n)[0] AS label, count(*) AS orphans
 ORDER BY orphans DESC, label

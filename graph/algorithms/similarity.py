@@ -33,7 +33,10 @@ def write_gds_links(db: Database, now: str, source: str, clear: Callable[[], obj
         db.read(queries.algorithms.mutate_fastrp, graph=name)
         db.read(queries.algorithms.mutate_knn, graph=name, topK=TOP_K, cutoff=max(CUTOFF, GDS_CUTOFF))
         clear()
-        written = int(db.write(queries.algorithms.write_similar_links, graph=name)[0]["relationshipsWritten"])
+        # GDS writes in transactions of its own: a managed transaction retried after a transient
+        # error would write the links that were already committed a second time. One attempt; if it
+        # fails, the refresh fails and the next one clears and writes them again.
+        written = int(db.run_autocommit(queries.algorithms.write_similar_links, graph=name)[0]["relationshipsWritten"])
     db.run_autocommit(queries.algorithms.stamp_similarity, now=now, source=source)
     return written
 

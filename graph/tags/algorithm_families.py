@@ -24,7 +24,7 @@ from ckg.graph.algorithms import (
     social,
 )
 from ckg.graph.algorithms.engine import Engine
-from ckg.graph.consent import profiling_refusers
+from ckg.graph.consent import DEFAULT_USES, drop_unconsented_outputs, profiling_refusers
 from ckg.graph.db import Database
 from ckg.graph.queries import queries
 
@@ -82,7 +82,7 @@ def louvain_social(run: AlgorithmRun) -> list[TagRow]:
                              kind=kind)
     if moved:
         run.db.write_batches(queries.algorithms.write_community_members, moved, CHUNK, kind=kind,
-                             algorithm=f"louvain:{run.engine}", now=run.now)
+                             algorithm=f"louvain:{run.engine}", now=run.now, defaultUses=DEFAULT_USES)
     if left or moved:
         run.db.write(queries.algorithms.delete_empty_communities, kind=kind)
     if numbering.next_number != int(seq["next"]):
@@ -217,7 +217,7 @@ def bgnbd_propensity(run: AlgorithmRun) -> list[TagRow]:
                                       f"{int(x)} repeat purchases, last {big_t - tx:.1f} weeks ago",
                                       f"BG/NBD fit r={params.r:.3f} alpha={params.alpha:.3f} "
                                       f"a={params.a:.3f} b={params.b:.3f} (model calibrated to {run.now})"]})
-    run.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=run.now)
+    run.db.write_batches(queries.algorithms.write_propensity, scored, CHUNK, now=run.now, defaultUses=DEFAULT_USES)
     return rows
 
 def b2b_potential_tiers(run: AlgorithmRun) -> list[TagRow]:
@@ -248,11 +248,19 @@ def similar_customers(run: AlgorithmRun) -> int:
     method = "fastrp_knn" if run.engine == "gds" else "jaccard"
     source = f"{method}:{run.engine}"
     if run.engine == "gds":
-        return similarity.write_gds_links(run.db, run.now, source,
-                                          partial(run.db.run_autocommit, queries.algorithms.clear_similarity))
+        before = profiling_refusers(run.db)  # the projection leaves them out
+        written = similarity.write_gds_links(run.db, run.now, source,
+                                             partial(run.db.run_autocommit, queries.algorithms.clear_similarity))
+        # GDS writes what it computed without looking at consents again: the links of a customer
+        # who withdrew profiling while it ran go now (graph.consent)
+        late = sorted(profiling_refusers(run.db) - before)
+        for start in range(0, len(late), CHUNK):
+            run.db.write_tx(partial(drop_unconsented_outputs, ids=late[start:start + CHUNK]))
+        return written
     rows = similarity.jaccard_rows(run.db)
     run.db.run_autocommit(queries.algorithms.clear_similarity)
-    return run.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=run.now, source=source)
+    return run.db.write_batches(queries.algorithms.write_similarity, rows, CHUNK, now=run.now, source=source,
+                                defaultUses=DEFAULT_USES)
 
 
 #: The algorithm of each algorithm family (``derivation = "algorithm:<name>"`` in the catalogue).

@@ -307,7 +307,7 @@ class Refresher:
         consents = fp.Unit(CONSENT_SWEEP, fp.query_reads(queries.consent.update_allowed_uses,
                                                          queries.consent.drop_unconsented_tags)
                            | fp.CONSENT_READS | {"IN_SEGMENT", "Segment"}, {"defaultUses": DEFAULT_USES},
-                           fp.code_of(queries.consent.leave_segments_without_marketing,
+                           fp.code_of(queries.consent.leave_unconsented_segments,
                                       queries.consent.drop_unconsented_outputs, apply_consents,
                                       drop_unconsented_outputs))
         if self._begin(consents) is not None:

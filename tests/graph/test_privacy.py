@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -175,7 +176,7 @@ def test_segments_hold_only_people_who_allow_marketing(loaded: tuple[Database, P
     db, data = loaded
     decisions = latest_consents(data)
     everyone = {r["id"] for r in db.read(q("MATCH (c:Customer) RETURN c.customerId AS id"))}
-    size = define(db, "all-of-them", 'NOT tag("no_such_tag")')
+    size = define(db, "all-of-them", 'NOT country("ZZ")')  # a rule on registered data only
     members = {r["id"] for r in db.read(q("MATCH (c)-[:IN_SEGMENT]->(:Segment {name: 'all-of-them'}) "
                                           "RETURN c.customerId AS id"))}
     refused = {c for c, d in decisions.items() if d.get("marketing") is False}
@@ -184,6 +185,50 @@ def test_segments_hold_only_people_who_allow_marketing(loaded: tuple[Database, P
     cid = sorted(members)[0]
     left = consent.record_consent(db, cid, "marketing", False, source="test").left_segments
     assert left == 1
+
+
+def test_segments_on_profiling_hold_and_keep_only_people_who_allow_it(loaded: tuple[Database, Path]) -> None:
+    db, data = loaded
+    refused = {c for c, d in latest_consents(data).items() if d.get("profiling") is False}
+    community = db.read(q("MATCH (k:Community) RETURN k.communityId AS id ORDER BY k.size DESC, id LIMIT 1"))[0]["id"]
+    define(db, "the-community", f'community("{community}")')
+    define(db, "everyone-but-zz", 'NOT country("ZZ")')
+    define(db, "not-likely", 'NOT tag("likely_to_buy_soon")')  # absence of a profiling tag is profiling too
+
+    def members(name: str) -> set[str]:
+        return {r["id"] for r in db.read(q("MATCH (c)-[:IN_SEGMENT]->(:Segment {name: $n}) RETURN c.customerId AS id"),
+                                         n=name)}
+
+    assert members("the-community") and members("not-likely") and not (members("not-likely") & refused)
+    assert members("everyone-but-zz") & refused  # registered data: refusing profiling does not matter
+    cid = sorted(members("the-community") & members("everyone-but-zz"))[0]
+    in_not_likely = cid in members("not-likely")
+    left = consent.record_consent(db, cid, "profiling", False, source="test").left_segments
+    assert left == 1 + in_not_likely
+    assert cid not in members("the-community") | members("not-likely") and cid in members("everyone-but-zz")
+
+
+def test_a_withdrawal_in_a_load_applies_at_once(loaded: tuple[Database, Path], tmp_path: Path) -> None:
+    """consents.csv in a later load drops the tags, outputs and segments it no longer allows in the
+    load's own transaction (no refresh needed), and moves the portrait's version for caches."""
+    db, _ = loaded
+    define(db, "the-buyers", 'family("rfm_segment")')
+    buyers = {r["id"] for r in db.read(q("MATCH (c)-[:IN_SEGMENT]->(:Segment {name: 'the-buyers'}) "
+                                         "RETURN c.customerId AS id"))}
+    cid = next(c for c, o in sorted(algorithm_outputs(db).items())
+               if o == {"member", "similar", "scored"} and c in buyers)
+    version = q("MATCH (c:Customer {customerId: $id}) RETURN c.portraitVersion AS v")
+    before = db.read(version, id=cid)[0]["v"]
+    later = tmp_path / "later"
+    later.mkdir()
+    at = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")  # after every generated one
+    (later / "consents.csv").write_text("consentId,customerId,purpose,granted,at\n"
+                                        f"later-1,{cid},profiling,false,{at}\n", encoding="utf-8")
+    assert load_dataset(db, later).ok
+    assert algorithm_outputs(db)[cid] == set()
+    assert {BASIS[f] for f in held_families(db).get(cid, set())} <= {"registered"}
+    assert not db.read(q("MATCH (:Customer {customerId: $id})-[:IN_SEGMENT]->(s) RETURN s.name AS s"), id=cid)
+    assert db.read(version, id=cid)[0]["v"] != before
 
 
 def test_erasure_leaves_no_trace_recomputes_and_lasts(loaded: tuple[Database, Path]) -> None:
