@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import time
@@ -162,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--neo4j-dir", default="", help="the instance directory of a Neo4j we may stop and start")
     parser.add_argument("--no-results", action="store_true", help="print the report only; leave bench/RESULTS.md")
+    parser.add_argument("--trace", type=Path, help="diagnosis: write JSON lines to this file, every 5 s from the "
+                                                   "outage on, with the server's open transactions (SHOW "
+                                                   "TRANSACTIONS) and the failures of the last 5 s by kind and answer")
     args = parser.parse_args(argv)
     random.seed(args.seed)
     seconds = args.minutes * 60
@@ -197,8 +201,20 @@ def main(argv: list[str] | None = None) -> None:
                         memory.append((time.monotonic() - loop_start, sum(worker_rss(api.proc.pid).values())))
                         await asyncio.sleep(10)
 
+                async def trace() -> None:
+                    if args.trace is None:
+                        return
+                    with args.trace.open("w", encoding="utf-8") as out:
+                        while soak.stopped_at is None:
+                            await asyncio.sleep(1)
+                        while time.monotonic() - loop_start < seconds or soak.started_at is None \
+                                or time.monotonic() < soak.started_at + RECOVERY_SECONDS:
+                            out.write(json.dumps(await asyncio.to_thread(trace_line, db, soak, loop_start)) + "\n")
+                            out.flush()
+                            await asyncio.sleep(5)
+
                 await asyncio.gather(drive(f"http://127.0.0.1:{PORT}/graphql", token, ids, args.rate, seconds, soak,
-                                           sku), fault(), sample())
+                                           sku), fault(), sample(), trace())
 
             asyncio.run(run())
             api.check_alive()
@@ -207,6 +223,23 @@ def main(argv: list[str] | None = None) -> None:
         stored = {r["id"] for r in _stored_events(db, [o.event_id for o in soak.outcomes if o.event_id])}
 
     report(args, soak, memory, stored, started_load)
+
+
+def trace_line(db: Database, soak: Soak, loop_start: float) -> dict[str, Any]:
+    """One diagnosis sample: the server's open transactions and the last 5 s of failures."""
+    now = time.monotonic()
+    failures = Counter(f"{o.kind} {o.status} {o.detail[:80]}" for o in soak.outcomes if not o.ok and o.at >= now - 5)
+    try:
+        rows = db.read(Query("bench/show_transactions", "SHOW TRANSACTIONS YIELD currentQuery, status, "
+                                                          "elapsedTime, clientAddress RETURN currentQuery, status, "
+                                                          "elapsedTime.milliseconds AS ms"))
+        open_tx = Counter(f"{r['status']} {' '.join(str(r['currentQuery']).split())[:70]}" for r in rows)
+        oldest = max((int(r["ms"] or 0) for r in rows), default=0)
+    except Exception as exc:  # the server is down: say so and go on sampling
+        open_tx, oldest = Counter({f"unavailable: {type(exc).__name__}": 1}), 0
+    return {"t": round(now - loop_start, 1), "sent5s": len([o for o in soak.outcomes if o.at >= now - 5]),
+            "transactions": dict(open_tx.most_common(8)), "oldestMs": oldest,
+            "failures": dict(failures.most_common(6))}
 
 
 def _stored_events(db: Database, ids: list[str]) -> list[dict[str, Any]]:

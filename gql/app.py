@@ -304,7 +304,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         # Mutations, pages and jobs: the synchronous driver, in threads, retrying as briefly as the
         # async one, so an outage turns into 503s rather than threads held for the CLI's 15 s, and
         # with a transaction timeout, so Neo4j stops what a client stopped waiting for (jobs: none).
-        app.state.db = Database(settings, retry_seconds=ASYNC_RETRY_SECONDS, tx_timeout=REQUEST_TX_SECONDS)
+        app.state.db = Database(settings, retry_seconds=ASYNC_RETRY_SECONDS, tx_timeout=REQUEST_TX_SECONDS,
+                                connections=settings.api_db_connections)
         # Portraits and subscriptions: the async driver on the event loop.
         app.state.adb = AsyncDatabase(settings, on_start=metrics.round_trip_started,
                                       on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)

@@ -23,7 +23,7 @@ from neo4j import AsyncGraphDatabase, AsyncResult, RoutingControl
 from neo4j import Query as DriverQuery
 from neo4j.api import AsyncBookmarkManager, BookmarkManager
 
-from ckg.graph.db import Database, Row
+from ckg.graph.db import QUEUE_SECONDS, Database, Row
 from ckg.graph.errors import WriteInReadTransaction
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
@@ -31,8 +31,6 @@ from ckg.graph.statement_access import writes_to_store
 
 #: How long a managed transaction is retried on a transient failure before the error is raised.
 RETRY_SECONDS = 2.0
-#: Connections the pool may open; ``in_use`` is reported against it in /metrics.
-POOL_SIZE = 100
 #: The most one call may take, connection and retries included; past it the call fails as
 #: unavailable (503), so a Neo4j that hangs (starting, overloaded) cannot hold requests open. The
 #: same bound goes with each transaction as its timeout on the server. A call given up here closes
@@ -84,15 +82,17 @@ class AsyncDatabase:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.password),
             connection_timeout=settings.connection_timeout,
-            connection_acquisition_timeout=settings.connection_timeout * 2,
+            connection_acquisition_timeout=QUEUE_SECONDS,
             max_transaction_retry_time=RETRY_SECONDS,
-            max_connection_pool_size=POOL_SIZE,
+            max_connection_pool_size=settings.api_db_connections,
             notifications_min_severity="OFF",
         )
         #: Transactions sent (tests count round trips with it); sessions open right now.
         self.round_trips = 0
         self.in_use = 0
-        self.pool_size = POOL_SIZE
+        #: Connections the pool may open (Settings.api_db_connections); ``in_use`` is reported
+        #: against it in /metrics.
+        self.pool_size = settings.api_db_connections
 
     async def close(self) -> None:
         await self._driver.close()

@@ -84,27 +84,39 @@ def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 #: How long the CLI and batch jobs retry a transaction on a transient failure.
 RETRY_SECONDS = 15.0
+#: How long an API request waits for one of its worker's bounded connections to Neo4j before it
+#: gets 503 (Settings.api_db_connections): a busy server sheds work instead of queueing it.
+QUEUE_SECONDS = 2.0
+#: How long a background job (a :meth:`Database.retrying` view) waits for a connection.
+JOB_QUEUE_SECONDS = 60.0
 
 
 class Database:
     """The process's one Neo4j driver plus the helpers every module uses."""
 
     def __init__(self, settings: Settings, *, retry_seconds: float = RETRY_SECONDS,
-                 tx_timeout: float | None = None) -> None:
+                 tx_timeout: float | None = None, connections: int | None = None) -> None:
         """``retry_seconds``: how long a managed transaction is retried on a transient failure (a
         leader switch, a restart); the API passes a short one so a request fails fast with 503, and
         gives its background jobs a :meth:`retrying` view with the long one. ``tx_timeout``: the
         server stops a transaction of ``read``/``write``/``write_tx`` running longer (the API's
-        requests; None, the CLI's: no limit)."""
+        requests; None, the CLI's: no limit). ``connections``: the most the driver opens (the API's
+        bound on its transactions on the server, waited for :data:`QUEUE_SECONDS` at most); None: the
+        driver's default."""
         self.settings = settings
         self.retry_seconds = retry_seconds
         self.tx_timeout = tx_timeout
+        bounded: dict[str, Any] = {} if connections is None else {"max_connection_pool_size": connections}
+        #: How long a session waits for a connection: briefly for the API's requests (a bounded
+        #: pool), long for the CLI and the API's background jobs (:meth:`retrying`).
+        self.acquisition_timeout = QUEUE_SECONDS if connections is not None else settings.connection_timeout * 2
         self._driver: Driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.password),
             connection_timeout=settings.connection_timeout,
             connection_acquisition_timeout=settings.connection_timeout * 2,
             notifications_min_severity="OFF",
+            **bounded,
         )
         # Causal consistency across this process's sessions (a no-op cost on one server).
         self._bookmarks = GraphDatabase.bookmark_manager()
@@ -145,7 +157,11 @@ class Database:
                 f"Neo4j at {uri} refused user {self.settings.neo4j_user!r}: wrong password? "
                 "Set CKG_NEO4J_PASSWORD to the server's password."
             ) from exc
-        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, ConnectionError, OSError) as exc:
+        except ConnectionAcquisitionTimeoutError as exc:
+            raise DatabaseUnavailable(
+                f"Neo4j at {uri} is busy: every connection of this process stayed in use ({exc}); retry shortly."
+            ) from exc
+        except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as exc:
             raise DatabaseUnavailable(
                 f"Neo4j is not reachable at {uri} ({type(exc).__name__}). "
                 "Is it running? Start the local one with `ckg db start`."
@@ -156,7 +172,7 @@ class Database:
             if _unavailable(exc):  # still, after the retries: the server is starting or stopping
                 raise DatabaseUnavailable(
                     f"Neo4j at {uri} is not serving the database yet ({exc.code}); retry shortly.") from exc
-            if "TransactionTimedOut" in (exc.code or ""):  # past tx_timeout: the server is slow or overloaded
+            if _stopped_by_time_limit(exc):  # past tx_timeout: the server is slow or overloaded
                 raise DatabaseUnavailable(
                     f"Neo4j at {uri} stopped a transaction that ran past its time limit ({exc.code}); "
                     "retry shortly.") from exc
@@ -256,6 +272,7 @@ class Database:
         view = copy.copy(self)
         view.retry_seconds = seconds
         view.tx_timeout = tx_timeout
+        view.acquisition_timeout = JOB_QUEUE_SECONDS  # a job waits its turn for a connection
         return view
 
     def _timed(self, work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
@@ -263,7 +280,8 @@ class Database:
 
     def _session(self) -> neo4j.Session:
         return self._driver.session(database=self.settings.neo4j_database, bookmark_manager=self._bookmarks,
-                                    max_transaction_retry_time=self.retry_seconds)
+                                    max_transaction_retry_time=self.retry_seconds,
+                                    connection_acquisition_timeout=self.acquisition_timeout)
 
 
 def open_database(settings: Settings) -> Database:
@@ -283,3 +301,13 @@ def _unavailable(error: Neo4jError) -> bool:
     refused query)."""
     code = error.code or ""
     return code.startswith("Neo.TransientError.") and code.endswith(".DatabaseUnavailable")
+
+
+#: What the server answers when it stops a transaction at its time limit: the limit itself, and a
+#: transaction stopped while it waited for a lock (which says so as "LockClientStopped").
+_TIME_LIMIT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut", "Neo.ClientError.Transaction.LockClientStopped")
+
+
+def _stopped_by_time_limit(error: Neo4jError) -> bool:
+    """True when the server stopped the transaction at its time limit (slow or overloaded: a 503)."""
+    return (error.code or "").startswith(_TIME_LIMIT_CODES)

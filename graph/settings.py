@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     #: HTTP requests one API worker works on at once; more get 503 with Retry-After at once rather
     #: than queueing behind a slow or unreachable Neo4j (WebSocket subscriptions are not counted).
     api_max_in_flight: int = Field(default=64, gt=0)
+    #: Connections to Neo4j one API worker keeps per driver (the async one for portraits and
+    #: subscriptions, the synchronous one for pages, mutations and jobs), so at most this many of its
+    #: transactions run on the server at once. More wait up to 2 s for a connection, then get 503
+    #: with Retry-After: a slow server (just restarted, cold) is not handed more work than it can do.
+    api_db_connections: int = Field(default=8, gt=0)
     #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None

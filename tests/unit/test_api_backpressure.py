@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ckg.gql.app import Shed
-from ckg.graph.db import RETRY_SECONDS, Database
+from ckg.graph.db import QUEUE_SECONDS, RETRY_SECONDS, Database
 from ckg.graph.errors import DatabaseUnavailable
 from ckg.graph.queries import queries
 from ckg.graph.settings import Settings
@@ -114,7 +114,8 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
     from ckg.gql.app import REQUEST_TX_SECONDS, create_app
     from ckg.graph.async_db import RETRY_SECONDS as API_RETRY_SECONDS
 
-    app = create_app(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2, home=tmp_path))
+    app = create_app(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2, home=tmp_path,
+                              api_db_connections=5))
 
     async def wiring() -> None:
         async with app.router.lifespan_context(app):
@@ -126,19 +127,24 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             assert state.audit.db.tx_timeout is None  # a backlog after an outage is one large write
             assert state.audit.db.retry_seconds == API_RETRY_SECONDS
             assert state.jobs.db.driver is state.db.driver  # one driver per process
+            # at most 5 transactions of this worker on the server per driver; a request waits 2 s
+            # for one, a job as long as it takes
+            assert state.db.driver._pool.pool_config.max_connection_pool_size == 5
+            assert state.adb._driver._pool.pool_config.max_connection_pool_size == state.adb.pool_size == 5
+            assert state.db.acquisition_timeout == QUEUE_SECONDS < state.jobs.db.acquisition_timeout
             state.jobs.db = state.jobs.db.retrying(0.1)  # no server here: shut down without 15 s of retries
 
     asyncio.run(wiring())
 
 
 def test_a_full_connection_pool_is_an_outage_not_an_unexpected_error() -> None:
-    """While a restarting Neo4j holds connections in their handshake, the pool fills up; waiting for a
-    connection then times out, and that must read as unavailable (503), never as a masked 500."""
+    """When every connection of the worker's bounded pool stays in use (a slow or restarting Neo4j),
+    waiting for one times out, and that must read as busy (503), never as a masked 500."""
     from neo4j.exceptions import ConnectionAcquisitionTimeoutError
 
     db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1"))
     try:
-        with pytest.raises(DatabaseUnavailable, match="not reachable"), db.errors():
+        with pytest.raises(DatabaseUnavailable, match="is busy"), db.errors():
             raise ConnectionAcquisitionTimeoutError("failed to obtain a connection from the pool within 10.0s")
     finally:
         db.close()
@@ -159,5 +165,21 @@ def test_a_database_still_starting_after_the_retries_is_an_outage(code: str) -> 
             raise Neo4jError._hydrate_neo4j(code=code, message="The database is not currently available")
         with pytest.raises(QueryFailed), db.errors():  # a query the server refuses stays a refused query
             raise Neo4jError._hydrate_neo4j(code="Neo.ClientError.Statement.SyntaxError", message="bad")
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("code", ["Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                                  "Neo.ClientError.Transaction.TransactionTimedOut",
+                                  "Neo.ClientError.Transaction.LockClientStopped"])
+def test_a_transaction_stopped_at_its_time_limit_is_an_outage(code: str) -> None:
+    """The server stops a transaction past its time limit; one stopped while it waited for a lock
+    says "LockClientStopped" (seen in the soak after a restart). Both are a slow server: 503."""
+    from neo4j.exceptions import Neo4jError
+
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1"))
+    try:
+        with pytest.raises(DatabaseUnavailable, match="time limit"), db.errors():
+            raise Neo4jError._hydrate_neo4j(code=code, message="The transaction has been terminated.")
     finally:
         db.close()
