@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -141,6 +142,9 @@ def data_end(db: Database) -> str:
 #: scans every order and event, far more than refreshing one customer costs.
 DATA_END_TTL_SECONDS = 60.0
 _data_ends: dict[tuple[str, str], tuple[float, str]] = {}
+#: One reader of the data end at a time: it scans every order and event, so the requests of a
+#: busy API (every recordEvents asks) must not all re-read it when the minute ends.
+_data_end_reader = threading.Lock()
 
 
 def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
@@ -148,9 +152,16 @@ def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
     minute per process) or these customers' newest order or event, whichever is later."""
     key = (db.settings.neo4j_uri, db.settings.neo4j_database)
     known = _data_ends.get(key)
-    if known is None or time.monotonic() - known[0] > DATA_END_TTL_SECONDS:
-        known = (time.monotonic(), data_end(db))
-        _data_ends[key] = known
+    if (known is None or time.monotonic() - known[0] > DATA_END_TTL_SECONDS) \
+            and _data_end_reader.acquire(blocking=known is None):  # else: another thread reads it; the
+        try:                                                            # last value serves meanwhile
+            known = _data_ends.get(key)
+            if known is None or time.monotonic() - known[0] > DATA_END_TTL_SECONDS:
+                known = (time.monotonic(), data_end(db))
+                _data_ends[key] = known
+        finally:
+            _data_end_reader.release()
+    assert known is not None
     return str(db.read(queries.tags.find_customers_data_end, ids=list(ids), known=known[1])[0]["asOf"])
 
 

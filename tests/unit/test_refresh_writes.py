@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ckg.graph.tags.refresh import _unchanged
 
 ROW = {"id": "c1", "tag": "device:mobile", "weight": 0.5, "confidence": 1.0, "evidence": ["device = mobile"]}
@@ -25,3 +27,42 @@ def test_a_new_or_different_tag_is_sent() -> None:
 def test_a_tag_without_its_version_start_or_a_weight_is_sent_for_the_writer_to_decide() -> None:
     assert not _unchanged([*HELD[:4], False], ROW, SOURCE)  # since or sinceWeight missing
     assert not _unchanged([None, *HELD[1:]], ROW, SOURCE)
+
+
+def test_the_data_end_is_read_by_one_request_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every recordEvents asks for the data end (a scan of every order and event), cached a minute:
+    when the minute ends, one request reads it again and the others go on with the last value, so a
+    busy API does not send the scan many times at once (seen after a Neo4j restart in the soak)."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from ckg.graph.tags import refresh as refresh_module
+
+    calls: list[float] = []
+
+    def slow_data_end(db: object) -> str:
+        calls.append(time.monotonic())
+        time.sleep(0.3)
+        return f"end-{len(calls)}"
+
+    asked: list[str] = []
+    db = SimpleNamespace(settings=SimpleNamespace(neo4j_uri="bolt://test-data-end", neo4j_database="x"),
+                         read=lambda query, **params: asked.append(params["known"]) or [{"asOf": params["known"]}])
+    monkeypatch.setattr(refresh_module, "data_end", slow_data_end)
+    key = ("bolt://test-data-end", "x")
+    monkeypatch.setitem(refresh_module._data_ends, key, (time.monotonic() - 3600, "stale"))
+    threads = [threading.Thread(target=refresh_module.incremental_as_of, args=(db, ["c1"])) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert set(asked) <= {"stale", "end-1"} and "end-1" in asked and len(asked) == 8
+    monkeypatch.delitem(refresh_module._data_ends, key)  # none known: the first reader is waited for
+    threads = [threading.Thread(target=refresh_module.incremental_as_of, args=(db, ["c1"])) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 2 and asked[-4:] == ["end-2"] * 4
