@@ -58,14 +58,14 @@ def update_allowed_uses(tx: TxRunner, ids: Sequence[str]) -> None:
         tx.run(queries.consent.update_allowed_uses, ids=list(ids))
 
 
-def apply_consents(tx: TxRunner, ids: Sequence[str]) -> tuple[int, int]:
+def apply_consents(tx: TxRunner, ids: Sequence[str]) -> tuple[int, int, int]:
     """Recompute, then drop the tags, algorithm outputs and segment memberships the consents no
-    longer allow; returns (tags dropped, segments left)."""
+    longer allow; returns (tags dropped, segments left, customers who lost algorithm outputs)."""
     update_allowed_uses(tx, ids)
     dropped = tx.run(queries.consent.drop_unconsented_tags, ids=list(ids), defaultUses=DEFAULT_USES)
-    drop_unconsented_outputs(tx, ids)
+    outputs = drop_unconsented_outputs(tx, ids)
     left = tx.run(queries.consent.leave_unconsented_segments, ids=list(ids), defaultUses=DEFAULT_USES)
-    return int(dropped[0]["dropped"]) if dropped else 0, int(left[0]["left"]) if left else 0
+    return int(dropped[0]["dropped"]) if dropped else 0, int(left[0]["left"]) if left else 0, outputs
 
 
 def drop_unconsented_outputs(tx: TxRunner, ids: Sequence[str]) -> int:
@@ -101,7 +101,7 @@ def record_consent(db: Database, customer_id: str, purpose: str, granted: bool, 
                       granted=granted, at=stamp, source=source)
         if not made:
             raise NotFound(f"no customer {customer_id!r}")
-        dropped, left = apply_consents(tx, [customer_id])
+        dropped, left, _ = apply_consents(tx, [customer_id])
         uses = tx.run(queries.consent.stream_consents, id=customer_id)[0]["allowedUses"]
         return ConsentRecorded(consent_id, list(uses or []), dropped, left)
 

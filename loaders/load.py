@@ -364,15 +364,15 @@ class Loader:
                     rejected[line] = _dangling(spec, line, r["missing"], getattr(rows[line], r["missing"]))
             good = [row for line, row in rows.items() if line not in rejected]
             subjects = sorted({getattr(row, spec.consent_subject) for row in good}) if spec.consent_subject else []
-            if subjects:
-                # what the new decisions no longer allow goes in the same transaction (graph.consent)
-                apply_consents(tx, subjects)
-            return rejected, skipped, subjects
+            # what the new decisions no longer allow goes in the same transaction (graph.consent);
+            # when something went, no cached portrait of theirs may outlive it
+            dropped = any(apply_consents(tx, subjects)) if subjects else False
+            return rejected, skipped, subjects if dropped else []
 
         started = time.perf_counter()
-        rejected, skipped, subjects = self.db.write_tx(work)
-        if subjects:
-            portraits_changed(self.db, subjects)  # no cached portrait outlives a withdrawal
+        rejected, skipped, withdrawn = self.db.write_tx(work)
+        if withdrawn:
+            portraits_changed(self.db, withdrawn)
         elapsed = time.perf_counter() - started
         raw = {line: values for line, _, values in batch.items}
         for line, error in rejected.items():
