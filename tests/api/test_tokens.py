@@ -274,23 +274,30 @@ def test_requests_with_one_token_share_one_lookup(session_db: Database, settings
     assert all(f is not None and f.role is Role.MARKETER for f in found)
 
 
+class SlowReads:
+    """The async database as the token cache uses it, over the session's real one: every read is
+    counted and answers after ``delay`` seconds, or fails with ``error``."""
+
+    def __init__(self, db: Database, delay: float, error: Exception | None = None) -> None:
+        self.db, self.delay, self.error, self.reads = db, delay, error, 0
+
+    async def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        self.reads += 1
+        await asyncio.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        return self.db.read(query, **params)
+
+    async def write(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        return self.db.write(query, **params)
+
+
 def test_a_request_cancelled_during_a_shared_lookup_leaves_the_others_their_answer(session_db: Database) -> None:
     """The lookup runs on its own: the request that started it going away (client gone, worker
     shutting down) must not hand the others a CancelledError (a 500) instead of their token."""
     token = create_token(session_db, Role.ANALYST, unique("cancelled"))
 
-    class Slow:
-        reads = 0
-
-        async def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-            self.reads += 1
-            await asyncio.sleep(0.1)
-            return session_db.read(query, **params)
-
-        async def write(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-            return session_db.write(query, **params)
-
-    slow, cache = Slow(), TokenCache(session_db)
+    slow, cache = SlowReads(session_db, 0.1), TokenCache(session_db)
 
     async def two() -> ApiToken | None:
         first = asyncio.ensure_future(cache.lookup_async(token, slow))  # type: ignore[arg-type]
@@ -310,15 +317,7 @@ def test_a_request_cancelled_during_a_shared_lookup_leaves_the_others_their_answ
 def test_a_failed_shared_lookup_fails_every_waiter_and_is_not_cached(session_db: Database) -> None:
     token = create_token(session_db, Role.ANALYST, unique("down"))
 
-    class Down:
-        reads = 0
-
-        async def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-            self.reads += 1
-            await asyncio.sleep(0.05)
-            raise DatabaseUnavailable("Neo4j is not reachable")
-
-    down, cache = Down(), TokenCache(session_db)
+    down, cache = SlowReads(session_db, 0.05, DatabaseUnavailable("Neo4j is not reachable")), TokenCache(session_db)
 
     async def burst() -> list[BaseException | ApiToken | None]:
         return await asyncio.gather(*(cache.lookup_async(token, down) for _ in range(5)),  # type: ignore[arg-type]
