@@ -26,7 +26,7 @@ from ckg.graph.errors import CkgError
 from ckg.graph.identifiers import identifier_problem
 from ckg.graph.progress import NoProgress, Progress
 from ckg.graph.queries import queries
-from ckg.graph.tags.catalogue import BASES, FAMILIES, Basis, family, family_of
+from ckg.graph.tags.catalogue import BASES, FAMILIES, Basis, TagFamily, family, family_of
 
 PAGE = 5000
 _TOKEN = re.compile(r'\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>>=|\(|\))|(?P<word>[A-Za-z_]+))')
@@ -171,13 +171,19 @@ def sensitive_references(node: Node) -> list[str]:
         return [name for part in node.parts for name in sensitive_references(part)]
     if isinstance(node, Not):
         return sensitive_references(node.inner)
+    fam = _named_family(node)
+    return [node.value] if fam is not None and fam.sensitive else []
+
+
+def _named_family(node: Pred) -> TagFamily | None:
+    """The catalogue family a ``tag`` or ``family`` predicate names (None: another predicate, or a
+    name the catalogue does not know)."""
     if node.kind not in ("tag", "family"):
-        return []
+        return None
     try:
-        fam = family(node.value) if node.kind == "family" else family_of(node.value)
+        return family(node.value) if node.kind == "family" else family_of(node.value)
     except KeyError:
-        return []
-    return [node.value] if fam.sensitive else []
+        return None
 
 
 def rule_basis(node: Node) -> Basis:
@@ -194,12 +200,8 @@ def rule_basis(node: Node) -> Basis:
     if node.kind == "dimension":
         bases = [f.basis for f in FAMILIES if f.dimension == node.value]
         return max(bases, key=BASES.index) if bases else "profiling"
-    if node.kind in ("tag", "family"):
-        try:
-            return (family(node.value) if node.kind == "family" else family_of(node.value)).basis
-        except KeyError:
-            return "profiling"
-    return "profiling"
+    fam = _named_family(node)
+    return fam.basis if fam is not None else "profiling"
 
 
 def parse(rule: str) -> Node:
