@@ -17,17 +17,32 @@ def test_knn_finds_customers_with_the_same_mix_whatever_their_volume() -> None:
         [5.0, 5.0, 0.0],    # 4: half A, half B
     ])
     index, score = preference.knn(counts, k=1)
-    assert [int(i) for i in index[:, 0]] == [1, 0, 3, 2, 0]
+    assert [int(i) for i in index[:4, 0]] == [1, 0, 3, 2]
+    assert int(index[4, 0]) in (0, 1)  # 0 and 1 have the same mix: equally similar to 4
     assert score[0, 0] == pytest.approx(1.0)
     assert score[4, 0] == pytest.approx(np.sqrt(0.5))  # sqrt(1 * 0.5) + 0
 
 
-def test_knn_never_picks_oneself_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preference, "BLOCK", 3)
-    rng = np.random.default_rng(0)
-    counts = rng.integers(0, 5, size=(10, 4)).astype(float) + 0.1
-    index, _ = preference.knn(counts, k=4)
+def test_knn_never_picks_oneself_even_among_more_duplicates_than_k() -> None:
+    counts = np.array([[1.0, 0.0]] * 6 + [[0.0, 2.0]] * 3)
+    index, score = preference.knn(counts, k=3)
     assert all(i not in row for i, row in enumerate(index.tolist()))
+    assert all(set(row) <= set(range(6)) for row in index[:6].tolist())  # the same mix first
+    assert score[:6] == pytest.approx(np.ones((6, 3)))
+
+
+def test_knn_finds_what_the_full_similarity_matrix_finds() -> None:
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.dirichlet(np.full(12, 0.4), size=600) * 8).astype(float)
+    counts[counts.sum(axis=1) == 0, 0] = 1.0
+    index, score = preference.knn(counts, k=15)
+    roots = np.sqrt(counts / counts.sum(axis=1, keepdims=True))
+    sims = roots @ roots.T
+    np.fill_diagonal(sims, -1.0)
+    best = -np.sort(-sims, axis=1)[:, :15]
+    # The same similarities row by row (ties may pick other rows of equal similarity).
+    assert -np.sort(-score, axis=1) == pytest.approx(best, abs=1e-9)
+    assert np.take_along_axis(sims, index, axis=1) == pytest.approx(score, abs=1e-9)
 
 
 def test_similarity_graph_keeps_each_pair_once_with_its_larger_similarity() -> None:
