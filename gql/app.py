@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -34,6 +35,7 @@ from ckg.gql import metrics
 from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
+from ckg.gql.response_cache import Plan, ResponseCache, answered, capturing, end_capture, start_capture
 from ckg.gql.schema import build_schema
 from ckg.graph.async_db import RETRY_SECONDS as ASYNC_RETRY_SECONDS
 from ckg.graph.async_db import AsyncDatabase
@@ -162,13 +164,20 @@ class CkgGraphQL(GraphQL[Context, None]):
         if found is None:
             await _unauthorized()(scope, receive, send)
             return
+        media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
+        capture_token = None
         if request.method == "POST":
             body = await _read_body(receive, self.max_body_bytes)
             if body is None:
                 await _too_large(self.max_body_bytes)(scope, receive, send)
                 return
             receive = _replay(body, receive)
-        media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "application/json"
+            responses: ResponseCache = request.app.state.responses
+            plan = responses.plan(body, found.role.value, media)
+            if plan is not None:
+                if await self._answer_from_cache(request.app, plan, found, media, scope, receive, send):
+                    return
+                _, capture_token = start_capture(plan, responses)
         token_token, media_token, down_token = _token.set(found), _media.set(media), _unavailable.set(False)
         try:
             await super().__call__(scope, receive, send)
@@ -176,6 +185,30 @@ class CkgGraphQL(GraphQL[Context, None]):
             _token.reset(token_token)
             _media.reset(media_token)
             _unavailable.reset(down_token)
+            if capture_token is not None:
+                end_capture(capture_token)
+
+    async def _answer_from_cache(self, app: Any, plan: Plan, token: ApiToken, media: str,
+                                 scope: Scope, receive: Receive, send: Send) -> bool:
+        """Send the cached answer when it is current (True), else let the request run (False)."""
+        started = time.perf_counter()
+        try:
+            entry = await app.state.responses.lookup(plan)
+        except DatabaseUnavailable as exc:  # as a run of the request would: one warning line, a 503
+            log.warning("portrait: %s", exc)
+            metrics.REQUESTS.labels("query:portrait", "unavailable").inc()
+            await unavailable(str(exc))(scope, receive, send)
+            return True
+        except CkgError:
+            return False  # the request runs and reports what went wrong as usual
+        if entry is None:
+            return False
+        for subject, what in entry.audits:
+            app.state.audit.read(f"api:{token.name}", subject, what)
+        await Response(entry.body, media_type=media)(scope, receive, send)
+        metrics.LATENCY.labels("query:portrait").observe(time.perf_counter() - started)
+        metrics.REQUESTS.labels("query:portrait", "ok").inc()
+        return True
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -220,6 +253,10 @@ class CkgGraphQL(GraphQL[Context, None]):
     def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
                         sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        capture = capturing()
+        if capture is not None and response.status_code == 200 and not _unavailable.get() \
+                and answered(response_data):
+            capture.keep(bytes(response.body))
         if _unavailable.get():
             response.status_code = 503
             response.headers["Retry-After"] = RETRY_AFTER
@@ -311,6 +348,7 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
                                       on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)
         metrics.POOL_SIZE.set(app.state.adb.pool_size)
         app.state.portraits = PortraitCache(on_result=metrics.cache_result)
+        app.state.responses = ResponseCache(app.state.adb, schema._schema, on_result=metrics.response_cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request

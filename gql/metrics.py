@@ -2,7 +2,8 @@
 
 Per GraphQL operation: requests by outcome (ok, error, unavailable) and a latency histogram; HTTP
 responses by status; the portrait cache's hits and misses (hit rate = hits / (hits + misses)) and
-size; Neo4j round trips of the async driver and sessions in use against the pool's size.
+size, and those of the cache of whole portrait answers (:mod:`ckg.gql.response_cache`); Neo4j
+round trips of the async driver and sessions in use against the pool's size.
 
 With several workers (``ckg serve --workers N``) ``ckg serve`` points ``PROMETHEUS_MULTIPROC_DIR``
 at a fresh directory before the workers start: every worker writes its samples there and a scrape
@@ -27,6 +28,8 @@ LATENCY = Histogram("ckg_graphql_request_seconds", "GraphQL operation latency, p
                     buckets=BUCKETS)
 RESPONSES = Counter("ckg_http_responses", "HTTP responses by path and status code.", ["path", "status"])
 CACHE = Counter("ckg_portrait_cache", "Portrait cache lookups by result (hit or miss).", ["result"])
+RESPONSE_CACHE = Counter("ckg_response_cache", "Cached portrait answers looked up, by result (hit or miss).",
+                         ["result"])
 CACHE_ENTRIES = Gauge("ckg_portrait_cache_entries", "Portraits held in the cache.", multiprocess_mode="livesum")
 ROUND_TRIPS = Counter("ckg_neo4j_round_trips", "Transactions sent to Neo4j by the API's async driver.")
 POOL_IN_USE = Gauge("ckg_neo4j_pool_in_use", "Sessions of the async driver in use now.", multiprocess_mode="livesum")
@@ -45,6 +48,10 @@ def round_trip_finished() -> None:
 
 def cache_result(hit: bool) -> None:
     CACHE.labels("hit" if hit else "miss").inc()
+
+
+def response_cache_result(hit: bool) -> None:
+    RESPONSE_CACHE.labels("hit" if hit else "miss").inc()
 
 
 async def metrics(request: Request) -> Response:

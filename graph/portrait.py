@@ -76,3 +76,22 @@ async def fetch_portrait(db: AsyncDatabase, customer_id: str, include_sensitive:
     for t in tags:
         t["description"] = tag_description(t["name"])
     return PortraitData(row, tags, communities, version)
+
+
+@dataclass(frozen=True)
+class PortraitHead:
+    """A portrait's customer fields and version, without its tags: enough to tell a cached answer
+    built from one read still shows what a read now would."""
+
+    customer: dict[str, Any]
+    version: Version
+
+
+async def portrait_heads(db: AsyncDatabase, customer_ids: list[str]) -> dict[str, PortraitHead]:
+    """One round trip for many customers; a customer who is gone (or never was) is missing."""
+    rows = await db.read(queries.api.get_portrait_heads, ids=customer_ids)
+    heads = {}
+    for row in rows:
+        raw = row.pop("version")
+        heads[str(row["id"])] = PortraitHead(row, (int(raw[0]), int(raw[1])))
+    return heads

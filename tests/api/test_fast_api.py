@@ -58,6 +58,7 @@ def tag_names(portrait: dict[str, Any]) -> set[str]:
 
 def test_a_portrait_is_one_round_trip_with_descriptions_from_the_catalogue(gql: Gql, api: TestClient) -> None:
     state = api.app.state  # type: ignore[attr-defined]
+    state.responses.max_bytes = 0  # no whole answers kept: this is the portrait cache's test (see test_response_cache)
     gql("{ __typename }", Role.MARKETER)  # the token lookup is cached from here on
     sync_before, async_before = state.db.round_trips, state.adb.round_trips
     body = gql(PORTRAIT, Role.MARKETER, id="c0000003")
@@ -85,7 +86,7 @@ def test_new_events_show_on_the_very_next_request_in_this_worker_and_another(
 
         before = tag_names(gql(PORTRAIT, id=cid)["data"]["portrait"])
         assert "activity_30d:dormant" in before and theirs() == before == theirs()  # both caches warm
-        assert other.app.state.portraits.hits >= 1  # type: ignore[attr-defined]
+        assert other.app.state.responses.hits >= 1  # type: ignore[attr-defined]
         assert gql(RECORD, Role.MARKETER, events=views(cid, "fast"))["data"]["recordEvents"]["stored"] == 6
         after = tag_names(gql(PORTRAIT, id=cid)["data"]["portrait"])
         assert "activity_30d:dormant" not in after and any(n.startswith("activity_30d:") for n in after)
@@ -124,17 +125,26 @@ def test_cached_documents_still_pass_the_cost_limit(gql: Gql) -> None:
         assert "unknownField" in gql("{ unknownField }")["errors"][0]["message"]
 
 
+def metric(text: str, sample: str) -> float:
+    """One sample's value in Prometheus text (0 when it is not there yet)."""
+    return next((float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(sample + " ")), 0.0)
+
+
 def test_metrics_are_prometheus_text(gql: Gql, api: TestClient) -> None:
+    answers = 'ckg_response_cache_total{result="hit"}'
+    before = metric(api.get("/metrics").text, answers)
     gql(PORTRAIT, Role.MARKETER, id="c0000004")
-    gql(PORTRAIT, Role.MARKETER, id="c0000004")
+    gql(PORTRAIT, Role.MARKETER, id="c0000004")  # the whole answer again, from the cache
     gql("{ nope }", Role.MARKETER)
     resp = api.get("/metrics")
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/plain")
     text = resp.text
+    assert metric(text, answers) == before + 1
     for needle in ('ckg_graphql_requests_total{operation="query:portrait",outcome="ok"}',
                    'ckg_graphql_requests_total{operation="query:invalid",outcome="error"}',
                    'ckg_graphql_request_seconds_bucket{le="0.005",operation="query:portrait"}',
                    'ckg_portrait_cache_total{result="hit"}', 'ckg_portrait_cache_total{result="miss"}',
+                   'ckg_response_cache_total{result="miss"}',
                    "ckg_neo4j_round_trips_total", "ckg_neo4j_pool_in_use", "ckg_neo4j_pool_size",
                    'ckg_http_responses_total{path="/graphql",status="200"}'):
         assert needle in text, needle

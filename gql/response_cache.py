@@ -1,0 +1,332 @@
+"""Whole answers to portrait queries, served again without running GraphQL while they are current.
+
+Front-ends ask for the same portrait document again and again, with another customer id. Executing
+it (parse and validation are cached already: :mod:`ckg.gql.document_cache`) resolves some 200 fields
+in Python, most of a warm request's time. This cache keeps the encoded answer of such a request and
+serves it again, under the same promise as the portrait cache (:mod:`ckg.graph.portrait_cache`):
+
+- **Only portrait reads.** A document qualifies when its one operation is a query whose one root
+  field is ``portrait(customerId)`` (no ``asOf``) and every field under it is filled from that
+  portrait read (:data:`FROM_PORTRAIT`: the customer's own fields, tags, dimensions, communities),
+  with no fragments and no directives. Anything that reads more (similar customers, orders,
+  members) runs as usual.
+- **Never older than the request.** Before an answer is served again, the customer's fields and
+  portrait version are read from Neo4j, after the request arrived (:class:`HeadReader`: one round
+  trip for all the requests waiting at that moment) and compared with those the answer was built
+  from. Any write that changes a portrait moves its version (:mod:`ckg.graph.changes`), in
+  whichever worker or CLI it happened; a customer who is gone is never served.
+- **Per role and per media type**, keyed by the query text, operation name and variables: a role
+  that may not read PII or sensitive tags never gets an answer built for one that may.
+- **Reads are still audited**: the audit entries the first execution wrote (sensitive tags, PII)
+  are written again, in the name of the token that asks now.
+- **Bounded**: at most ``max_bytes`` of answers (least recently used evicted), each re-built after
+  ``max_age`` seconds, the bound the portrait cache also gives for writes that move no version
+  (another member's consent changing the size of a community shown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    VariableNode,
+    get_named_type,
+    parse,
+)
+
+from ckg.graph.async_db import AsyncDatabase
+from ckg.graph.portrait import PortraitHead, portrait_heads
+from ckg.graph.portrait_cache import MAX_AGE_SECONDS
+
+#: Fields whose values come from the one portrait read, by type; ``__typename`` anywhere.
+FROM_PORTRAIT: dict[str, frozenset[str]] = {
+    "Query": frozenset({"portrait"}),
+    "Portrait": frozenset({"customer", "dimensions", "pAlive", "expectedPurchases90d"}),
+    "PortraitDimension": frozenset({"name", "tags"}),
+    "Customer": frozenset({"id", "country", "city", "pAlive", "expectedPurchases90d", "name", "email", "phone",
+                           "tags", "community"}),
+    "Tag": frozenset({"name", "dimension", "weight", "confidence", "computedAt", "description", "source",
+                      "sensitive"}),
+    "Community": frozenset({"id", "kind", "size", "algorithm", "dominantInterests"}),
+}
+#: Arguments a field may take and still be answered from the portrait read.
+ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
+    ("Query", "portrait"): frozenset({"customerId"}),
+    ("Customer", "tags"): frozenset({"dimension"}),
+}
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DOCUMENTS = 256
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request that may be answered from the cache: its key and the customer it reads."""
+
+    key: tuple[str, str | None, bytes, str, str]
+    customer_id: str
+
+
+@dataclass
+class Capture:
+    """What running a cacheable request read and audited, filled in by the resolvers."""
+
+    plan: Plan
+    cache: ResponseCache
+    head: PortraitHead | None = None
+    audits: list[tuple[str, str]] = field(default_factory=list)
+
+    def keep(self, body: bytes) -> None:
+        """The request's answer, encoded: kept when the request read its portrait."""
+        self.cache.store(self, body)
+
+
+@dataclass
+class _Entry:
+    customer_id: str
+    body: bytes
+    head: PortraitHead
+    audits: list[tuple[str, str]]
+    stored: float
+
+
+_capture: contextvars.ContextVar[Capture | None] = contextvars.ContextVar("ckg_response_capture", default=None)
+
+
+def capturing() -> Capture | None:
+    """The capture of the request being run, when its answer may be cached (else None)."""
+    return _capture.get()
+
+
+def _customer_argument(document: DocumentNode, schema: GraphQLSchema, operation_name: str | None) -> str | None:
+    """``$name`` (a variable) or the literal id the one ``portrait`` field reads, when every field of
+    the document comes from that read; None when the document does not qualify."""
+    if len(document.definitions) != 1 or not isinstance(document.definitions[0], OperationDefinitionNode):
+        return None
+    operation = document.definitions[0]
+    if operation.operation != OperationType.QUERY or operation.directives \
+            or (operation_name is not None and (operation.name is None or operation.name.value != operation_name)):
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value != "portrait":
+        return None
+    argument = next((a.value for a in roots[0].arguments or () if a.name.value == "customerId"), None)
+    if isinstance(argument, VariableNode):
+        target = "$" + argument.name.value
+    elif isinstance(argument, StringValueNode):
+        target = argument.value
+    else:
+        return None
+    query_type = schema.query_type
+    if query_type is None or not _from_portrait(query_type.name, operation.selection_set, schema):
+        return None
+    return target
+
+
+def _from_portrait(type_name: str, selection_set: SelectionSetNode, schema: GraphQLSchema) -> bool:
+    parent = schema.get_type(type_name)
+    fields = getattr(parent, "fields", None)
+    allowed = FROM_PORTRAIT.get(type_name)
+    if fields is None or allowed is None:
+        return False
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives:
+            return False  # fragments and @skip/@include: not worth the analysis
+        name = selection.name.value
+        if name == "__typename":
+            continue
+        if name not in allowed or name not in fields:
+            return False
+        if any(a.name.value not in ARGUMENTS.get((type_name, name), frozenset()) for a in selection.arguments or ()):
+            return False
+        if selection.selection_set is not None and not _from_portrait(
+                get_named_type(fields[name].type).name, selection.selection_set, schema):
+            return False
+    return True
+
+
+class HeadReader:
+    """Portrait heads for many requests in one round trip, each read sent after its request came.
+
+    The requests that arrive while a read is in flight wait for the next one, which starts when it
+    returns: one round trip at a time per worker, however many requests are waiting."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+        self._waiting: dict[str, list[asyncio.Future[PortraitHead | None]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def head(self, customer_id: str) -> PortraitHead | None:
+        future: asyncio.Future[PortraitHead | None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(customer_id, []).append(future)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._read(), name="ckg-portrait-heads")
+        return await future
+
+    async def _read(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, {}
+            try:
+                heads = await portrait_heads(self.db, list(batch))
+            except BaseException as exc:  # every waiter learns why; a cancellation ends the reader too
+                for futures in batch.values():
+                    for f in futures:
+                        if not f.done():
+                            f.set_exception(exc if isinstance(exc, Exception) else asyncio.CancelledError())
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for cid, futures in batch.items():
+                for f in futures:
+                    if not f.done():
+                        f.set_result(heads.get(cid))
+
+
+class ResponseCache:
+    def __init__(self, db: AsyncDatabase, schema: GraphQLSchema, max_bytes: int = MAX_BYTES,
+                 max_age: float = MAX_AGE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 on_result: Callable[[bool], None] | None = None) -> None:
+        """``on_result``: told of every lookup of a cacheable request, True for a hit."""
+        self.schema = schema
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self.heads = HeadReader(db)
+        self._clock = clock
+        self._on_result = on_result or (lambda hit: None)
+        self._documents: OrderedDict[str, str | None] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str | None, bytes, str, str], _Entry] = OrderedDict()
+        self._by_customer: dict[str, set[tuple[str, str | None, bytes, str, str]]] = {}
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def plan(self, body: bytes, role: str, media: str) -> Plan | None:
+        """The request's plan when its answer may come from (or go to) the cache, else None."""
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        query, name, variables = payload.get("query"), payload.get("operationName"), payload.get("variables")
+        if not isinstance(query, str) or not (name is None or isinstance(name, str)) \
+                or not (variables is None or isinstance(variables, dict)) or payload.keys() - {
+                    "query", "operationName", "variables"}:
+            return None
+        target = self._target(query, name)
+        if target is None:
+            return None
+        customer = (variables or {}).get(target[1:]) if target.startswith("$") else target
+        if not isinstance(customer, str):
+            return None
+        try:
+            encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            return None
+        return Plan((query, name, encoded, role, media), customer)
+
+    def _target(self, query: str, operation_name: str | None) -> str | None:
+        doc_key = f"{operation_name or ''}\n{query}"
+        if doc_key in self._documents:
+            self._documents.move_to_end(doc_key)
+            return self._documents[doc_key]
+        try:
+            target = _customer_argument(parse(query), self.schema, operation_name)
+        except GraphQLError:
+            target = None
+        self._documents[doc_key] = target
+        while len(self._documents) > MAX_DOCUMENTS:
+            self._documents.popitem(last=False)
+        return target
+
+    async def lookup(self, plan: Plan) -> _Entry | None:
+        """The cached answer when it is still what running the request now would give."""
+        entry = self._entries.get(plan.key)
+        if entry is not None and self._clock() - entry.stored > self.max_age:
+            self._drop(plan.key)
+            entry = None
+        if entry is None:
+            self._count(False)
+            return None
+        head = await self.heads.head(plan.customer_id)
+        current = self._entries.get(plan.key)
+        if head is None or current is not entry or head.version != entry.head.version \
+                or head.customer != entry.head.customer:
+            if current is entry:
+                self._drop(plan.key)
+            self._count(False)
+            return None
+        self._entries.move_to_end(plan.key)
+        self._count(True)
+        return entry
+
+    def store(self, capture: Capture, body: bytes) -> None:
+        if capture.head is None or len(body) > self.max_bytes:
+            return
+        key = capture.plan.key
+        self._drop(key)
+        self._entries[key] = _Entry(capture.plan.customer_id, body, capture.head, list(capture.audits), self._clock())
+        self._by_customer.setdefault(capture.plan.customer_id, set()).add(key)
+        self.bytes += len(body)
+        while self.bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+
+    def invalidate(self, customer_id: str) -> None:
+        for key in list(self._by_customer.get(customer_id, ())):
+            self._drop(key)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._by_customer.clear()
+        self.bytes = 0
+
+    def _drop(self, key: tuple[str, str | None, bytes, str, str]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        self.bytes -= len(entry.body)
+        keys = self._by_customer.get(entry.customer_id)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_customer[entry.customer_id]
+
+    def _count(self, hit: bool) -> None:
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
+        self._on_result(hit)
+
+
+def start_capture(plan: Plan, cache: ResponseCache) -> tuple[Capture, contextvars.Token[Capture | None]]:
+    capture = Capture(plan, cache)
+    return capture, _capture.set(capture)
+
+
+def end_capture(token: contextvars.Token[Capture | None]) -> None:
+    _capture.reset(token)
+
+
+def answered(response_data: Any) -> bool:
+    """A result worth keeping: data with a portrait and no error."""
+    return isinstance(response_data, dict) and not response_data.get("errors") \
+        and isinstance(response_data.get("data"), dict) and any(
+            v is not None for v in response_data["data"].values())
