@@ -103,6 +103,7 @@ async def portrait(info: Info, customer_id: strawberry.ID, as_of: AsOf = None) -
     capture = capturing()
     if capture is not None and data is not None and capture.plan.customer_id == str(customer_id):
         capture.head = PortraitHead(data.customer, data.version)  # what a cached answer is checked against
+        capture.read_at = data.read_at  # its age counts from when its tags were read
     return None if data is None else t.portrait_of(info, data)
 
 

@@ -15,19 +15,25 @@ serves it again, under the same promise as the portrait cache (:mod:`ckg.graph.p
   trip for all the requests waiting at that moment) and compared with those the answer was built
   from. Any write that changes a portrait moves its version (:mod:`ckg.graph.changes`), in
   whichever worker or CLI it happened; a customer who is gone is never served.
-- **Per role and per media type**, keyed by the query text, operation name and variables: a role
-  that may not read PII or sensitive tags never gets an answer built for one that may.
+- **Per role and per media type**, keyed by a digest of the query text, operation name, the
+  variables the operation declares, role and media type: a role that may not read PII or sensitive
+  tags never gets an answer built for one that may. A document is looked at only when it is short
+  enough for the cost limiter (:data:`ckg.gql.limits.MAX_QUERY_CHARS`, :data:`MAX_TOKENS`).
 - **Reads are still audited**: the audit entries the first execution wrote (sensitive tags, PII)
   are written again, in the name of the token that asks now.
-- **Bounded**: at most ``max_bytes`` of answers (least recently used evicted), each re-built after
-  ``max_age`` seconds, the bound the portrait cache also gives for writes that move no version
-  (another member's consent changing the size of a community shown).
+- **Bounded**: at most ``max_entries`` answers and ``max_bytes`` of them (least recently used
+  evicted), each re-built ``max_age`` seconds after its portrait's tags were read: the bound the
+  portrait cache also gives for writes that move no version (another member's consent changing the
+  size of a community shown).
+- A consent change is seen even if the version move after it failed: the customer's
+  ``allowedUses`` is one of the fields compared.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -49,9 +55,10 @@ from graphql import (
     parse,
 )
 
+from ckg.gql.limits import MAX_QUERY_CHARS
 from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.portrait import PortraitHead, portrait_heads
-from ckg.graph.portrait_cache import MAX_AGE_SECONDS
+from ckg.graph.portrait_cache import MAX_AGE_SECONDS, MAX_ENTRIES
 
 #: Fields whose values come from the one portrait read, by type; ``__typename`` anywhere.
 FROM_PORTRAIT: dict[str, frozenset[str]] = {
@@ -71,13 +78,15 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
 }
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DOCUMENTS = 256
+#: Tokens a document may have to be looked at (the schema's MaxTokensLimiter allows as many).
+MAX_TOKENS = 2000
 
 
 @dataclass(frozen=True)
 class Plan:
     """A request that may be answered from the cache: its key and the customer it reads."""
 
-    key: tuple[str, str | None, bytes, str, str]
+    key: bytes  # a digest of query text, operation name, declared variables, role and media type
     customer_id: str
 
 
@@ -88,6 +97,8 @@ class Capture:
     plan: Plan
     cache: ResponseCache
     head: PortraitHead | None = None
+    #: When the portrait's tags were read (the portrait cache's clock), if known.
+    read_at: float | None = None
     audits: list[tuple[str, str]] = field(default_factory=list)
 
     def keep(self, body: bytes) -> None:
@@ -112,9 +123,11 @@ def capturing() -> Capture | None:
     return _capture.get()
 
 
-def _customer_argument(document: DocumentNode, schema: GraphQLSchema, operation_name: str | None) -> str | None:
-    """``$name`` (a variable) or the literal id the one ``portrait`` field reads, when every field of
-    the document comes from that read; None when the document does not qualify."""
+def _customer_argument(document: DocumentNode, schema: GraphQLSchema,
+                       operation_name: str | None) -> tuple[str, frozenset[str]] | None:
+    """``$name`` (a variable) or the literal id the one ``portrait`` field reads, and the variables the
+    operation declares, when every field of the document comes from that read; None when the
+    document does not qualify."""
     if len(document.definitions) != 1 or not isinstance(document.definitions[0], OperationDefinitionNode):
         return None
     operation = document.definitions[0]
@@ -134,7 +147,7 @@ def _customer_argument(document: DocumentNode, schema: GraphQLSchema, operation_
     query_type = schema.query_type
     if query_type is None or not _from_portrait(query_type.name, operation.selection_set, schema):
         return None
-    return target
+    return target, frozenset(v.variable.name.value for v in operation.variable_definitions or ())
 
 
 def _from_portrait(type_name: str, selection_set: SelectionSetNode, schema: GraphQLSchema) -> bool:
@@ -178,38 +191,55 @@ class HeadReader:
         return await future
 
     async def _read(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, {}
-            try:
-                heads = await portrait_heads(self.db, list(batch))
-            except BaseException as exc:  # every waiter learns why; a cancellation ends the reader too
-                for futures in batch.values():
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, {}
+                try:
+                    heads = await portrait_heads(self.db, list(batch))
+                except Exception as exc:  # every waiter of this read learns why; the next read goes on
+                    _settle(batch, exc)
+                    continue
+                except BaseException:
+                    _settle(batch, None)
+                    raise
+                for cid, futures in batch.items():
                     for f in futures:
                         if not f.done():
-                            f.set_exception(exc if isinstance(exc, Exception) else asyncio.CancelledError())
-                if not isinstance(exc, Exception):
-                    raise
-                continue
-            for cid, futures in batch.items():
-                for f in futures:
-                    if not f.done():
-                        f.set_result(heads.get(cid))
+                            f.set_result(heads.get(cid))
+        finally:
+            # Cancelled (the worker stops): those who came during the last read must not wait forever.
+            stranded, self._waiting = self._waiting, {}
+            _settle(stranded, None)
+
+
+def _settle(waiting: dict[str, list[asyncio.Future[PortraitHead | None]]], error: Exception | None) -> None:
+    """Fail every waiting future with ``error``, or cancel it when there is none."""
+    for futures in waiting.values():
+        for f in futures:
+            if not f.done():
+                if error is None:
+                    f.cancel()
+                else:
+                    f.set_exception(error)
 
 
 class ResponseCache:
     def __init__(self, db: AsyncDatabase, schema: GraphQLSchema, max_bytes: int = MAX_BYTES,
-                 max_age: float = MAX_AGE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic,
                  on_result: Callable[[bool], None] | None = None) -> None:
-        """``on_result``: told of every lookup of a cacheable request, True for a hit."""
+        """``on_result``: told of every lookup of a cacheable request, True for a hit. ``clock`` must be
+        the portrait cache's (the age of an answer counts from when its portrait was read)."""
         self.schema = schema
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self.max_age = max_age
         self.heads = HeadReader(db)
         self._clock = clock
         self._on_result = on_result or (lambda hit: None)
-        self._documents: OrderedDict[str, str | None] = OrderedDict()
-        self._entries: OrderedDict[tuple[str, str | None, bytes, str, str], _Entry] = OrderedDict()
-        self._by_customer: dict[str, set[tuple[str, str | None, bytes, str, str]]] = {}
+        self._documents: OrderedDict[tuple[str | None, str], tuple[str, frozenset[str]] | None] = OrderedDict()
+        self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
+        self._by_customer: dict[str, set[bytes]] = {}
         self.bytes = 0
         self.hits = 0
         self.misses = 0
@@ -219,6 +249,8 @@ class ResponseCache:
 
     def plan(self, body: bytes, role: str, media: str) -> Plan | None:
         """The request's plan when its answer may come from (or go to) the cache, else None."""
+        if b"portrait" not in body:  # most other requests are not even decoded here
+            return None
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -230,31 +262,37 @@ class ResponseCache:
                 or not (variables is None or isinstance(variables, dict)) or payload.keys() - {
                     "query", "operationName", "variables"}:
             return None
-        target = self._target(query, name)
-        if target is None:
+        if len(query) > MAX_QUERY_CHARS:  # the cost limiter refuses it when it runs
             return None
-        customer = (variables or {}).get(target[1:]) if target.startswith("$") else target
+        shape = self._shape(query, name)
+        if shape is None:
+            return None
+        target, declared = shape
+        variables = variables or {}
+        customer = variables.get(target[1:]) if target.startswith("$") else target
         if not isinstance(customer, str):
             return None
-        try:
-            encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        try:  # variables the operation does not declare change nothing (GraphQL ignores them)
+            used = orjson.dumps({k: v for k, v in variables.items() if k in declared}, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             return None
-        return Plan((query, name, encoded, role, media), customer)
+        key = hashlib.sha256(orjson.dumps([query, name, role, media]) + b"\0" + used).digest()
+        return Plan(key, customer)
 
-    def _target(self, query: str, operation_name: str | None) -> str | None:
-        doc_key = f"{operation_name or ''}\n{query}"
+    def _shape(self, query: str, operation_name: str | None) -> tuple[str, frozenset[str]] | None:
+        doc_key = (operation_name, query)
         if doc_key in self._documents:
             self._documents.move_to_end(doc_key)
             return self._documents[doc_key]
         try:
-            target = _customer_argument(parse(query), self.schema, operation_name)
-        except GraphQLError:
-            target = None
-        self._documents[doc_key] = target
+            shape = _customer_argument(parse(query, no_location=True, max_tokens=MAX_TOKENS), self.schema,
+                                       operation_name)
+        except (GraphQLError, RecursionError):
+            shape = None
+        self._documents[doc_key] = shape
         while len(self._documents) > MAX_DOCUMENTS:
             self._documents.popitem(last=False)
-        return target
+        return shape
 
     async def lookup(self, plan: Plan) -> _Entry | None:
         """The cached answer when it is still what running the request now would give."""
@@ -282,10 +320,12 @@ class ResponseCache:
             return
         key = capture.plan.key
         self._drop(key)
-        self._entries[key] = _Entry(capture.plan.customer_id, body, capture.head, list(capture.audits), self._clock())
+        # Its age counts from when the portrait's tags were read, which may be before this request.
+        stored = capture.read_at if capture.read_at is not None else self._clock()
+        self._entries[key] = _Entry(capture.plan.customer_id, body, capture.head, list(capture.audits), stored)
         self._by_customer.setdefault(capture.plan.customer_id, set()).add(key)
         self.bytes += len(body)
-        while self.bytes > self.max_bytes:
+        while self.bytes > self.max_bytes or len(self._entries) > self.max_entries:
             self._drop(next(iter(self._entries)))
 
     def invalidate(self, customer_id: str) -> None:
@@ -297,7 +337,7 @@ class ResponseCache:
         self._by_customer.clear()
         self.bytes = 0
 
-    def _drop(self, key: tuple[str, str | None, bytes, str, str]) -> None:
+    def _drop(self, key: bytes) -> None:
         entry = self._entries.pop(key, None)
         if entry is None:
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ckg.graph.changes import portraits_changed
 from ckg.graph.db import Database
 from ckg.graph.errors import InputError, NotFound
 from ckg.graph.queries import queries
@@ -47,5 +48,6 @@ def unlink(db: Database, a: str, b: str, *, by: str, reason: str = "") -> Unlink
     now = data_end(db)
     rows = wcc_identity(AlgorithmRun(db, "networkx", now), records)
     replace_family_tags(db, "duplicate_identity", records, rows, now, "algorithm:wcc_identity:networkx")
+    portraits_changed(db, records)  # every API worker's caches and subscriptions see the regrouping
     return Unlinked(first, second, records, sorted(identity_group(db, first)["members"]),
                     sorted(identity_group(db, second)["members"]))

@@ -38,6 +38,8 @@ class PortraitData:
     version: Version
     #: False when only the customer's fields were read (the cached tags and communities are current).
     fresh: bool = True
+    #: When the tags and communities were read (the portrait cache's clock); None: not known.
+    read_at: float | None = None
 
 
 def assemble(customer: dict[str, Any], tags: list[dict[str, Any]]) -> Portrait:

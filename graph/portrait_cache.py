@@ -69,6 +69,7 @@ class PortraitCache:
                 return None
         self.misses += 1
         self._on_result(False)
+        data = replace(data, read_at=now)
         self._entries[key] = _Entry(data, now)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:

@@ -13,7 +13,7 @@ WITH c, version, version = $known AS current, coalesce('profiling' IN c.allowedU
 RETURN c.customerId AS id, c.name AS name, c.email AS email, c.phone AS phone, c.country AS country,
        c.city AS city, c.gender AS gender, c.birthYear AS birthYear, c.language AS language,
        toString(c.registeredAt) AS registeredAt, CASE WHEN profiling THEN c.pAlive END AS pAlive,
-       CASE WHEN profiling THEN c.expectedPurchases90d END AS expected90d,
+       CASE WHEN profiling THEN c.expectedPurchases90d END AS expected90d, c.allowedUses AS allowedUses,
        version,
        CASE WHEN current THEN null ELSE COLLECT {
          MATCH (c)-[h:HAS_TAG]->(t:Tag)

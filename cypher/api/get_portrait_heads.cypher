@@ -10,5 +10,5 @@ WITH c, epoch, coalesce('profiling' IN c.allowedUses, true) AS profiling
 RETURN c.customerId AS id, c.name AS name, c.email AS email, c.phone AS phone, c.country AS country,
        c.city AS city, c.gender AS gender, c.birthYear AS birthYear, c.language AS language,
        toString(c.registeredAt) AS registeredAt, CASE WHEN profiling THEN c.pAlive END AS pAlive,
-       CASE WHEN profiling THEN c.expectedPurchases90d END AS expected90d,
+       CASE WHEN profiling THEN c.expectedPurchases90d END AS expected90d, c.allowedUses AS allowedUses,
        [epoch, coalesce(c.portraitVersion, 0)] AS version

@@ -68,8 +68,13 @@ def test_only_the_true_duplicate_is_linked_and_the_link_explains_itself(records:
 
 def test_unlink_is_recorded_applied_at_once_and_respected_by_later_refreshes(records: Database) -> None:
     refresh(records, only=["duplicate_identity"])
+    versions = ("MATCH (c:Customer) WHERE c.customerId IN ['c1', 'c2'] "
+                "RETURN c.portraitVersion AS v ORDER BY c.customerId")
+    before = records.read(q(versions))
     done = unlink(records, "c2", "c1", by="test", reason="different birthdays")
     assert (done.a, done.b) == ("c1", "c2") and done.linked_a == [] and done.linked_b == []
+    # both portraits changed (their duplicate_identity tags went): every API cache must see it
+    assert all(a["v"] is not None and a["v"] != b["v"] for a, b in zip(records.read(q(versions)), before, strict=True))
     assert links(records) == []
     refresh(records, only=["duplicate_identity"])
     assert links(records) == []

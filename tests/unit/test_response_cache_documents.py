@@ -1,12 +1,19 @@
-"""Which documents may be answered from the cache of whole portrait answers (no server needed)."""
+"""The cache of whole portrait answers without a server: which documents qualify, its bounds, and the
+reader of portrait heads."""
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 import orjson
 import pytest
 
-from ckg.gql.response_cache import ResponseCache
+from ckg.gql import response_cache
+from ckg.gql.limits import MAX_QUERY_CHARS
+from ckg.gql.response_cache import Capture, HeadReader, Plan, ResponseCache
 from ckg.gql.schema import build_schema
+from ckg.graph.portrait import PortraitHead
 
 SCHEMA = build_schema(production=False, introspection=True)._schema
 PORTRAIT = """query P($id: ID!) { portrait(customerId: $id) { pAlive customer { id email country
@@ -69,3 +76,89 @@ def test_bodies_that_are_not_one_plain_request_run_as_usual(body: bytes) -> None
 def test_a_customer_id_that_is_not_a_string_runs_as_usual() -> None:
     assert plan_of(PORTRAIT, {"id": 7}) is None
     assert plan_of(PORTRAIT, {}) is None
+
+
+def test_variables_the_operation_does_not_declare_do_not_make_new_entries() -> None:
+    assert plan_of(PORTRAIT, {"id": "c1", "pad": "x" * 1000}) == plan_of(PORTRAIT, {"id": "c1"})
+
+
+def test_a_document_too_long_for_the_cost_limiter_is_not_even_parsed() -> None:
+    huge = '{ portrait(customerId: "c1") { customer { ' + "id " * (MAX_QUERY_CHARS // 3) + "} } }"
+    started = time.perf_counter()
+    assert plan_of(huge) is None
+    assert time.perf_counter() - started < 0.05
+    many = '{ portrait(customerId: "c1") { customer { ' + "id " * 3000 + "} } }"  # short, too many tokens
+    assert len(many) < MAX_QUERY_CHARS and plan_of(many) is None
+
+
+def cached(cache: ResponseCache, cid: str, read_at: float | None = None) -> Plan:
+    plan = cache.plan(orjson.dumps({"query": PORTRAIT, "variables": {"id": cid}}), "analyst", "application/json")
+    assert plan is not None
+    capture = Capture(plan, cache, head=PortraitHead({"id": cid}, (1, 1)), read_at=read_at)
+    capture.keep(b'{"data": {"portrait": {}}}')
+    return plan
+
+
+def test_answers_are_bounded_in_number_and_evicted_oldest_first() -> None:
+    cache = ResponseCache(None, SCHEMA, max_entries=3)  # type: ignore[arg-type]
+    for i in range(5):
+        cached(cache, f"c{i}")
+    assert len(cache) == 3 and cache.bytes == 3 * len(b'{"data": {"portrait": {}}}')
+    cache.invalidate("c4")
+    assert len(cache) == 2
+
+
+def test_an_answers_age_counts_from_when_its_portrait_was_read() -> None:
+    now = [100.0]
+    cache = ResponseCache(None, SCHEMA, max_age=60, clock=lambda: now[0])  # type: ignore[arg-type]
+    plan = cached(cache, "c1", read_at=50.0)  # built at 100 from a portrait read at 50
+    now[0] = 111.0  # 61 s after the read: re-built, without asking Neo4j (there is no database here)
+    assert asyncio.run(cache.lookup(plan)) is None and len(cache) == 0
+
+
+def test_requests_waiting_on_a_cancelled_head_reader_are_not_left_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = asyncio.Event
+
+    async def scenario() -> tuple[bool, bool]:
+        reading = started()
+
+        async def slow(db: object, ids: list[str]) -> dict[str, PortraitHead]:
+            reading.set()
+            await asyncio.sleep(3600)
+            return {}
+
+        monkeypatch.setattr(response_cache, "portrait_heads", slow)
+        reader = HeadReader(None)  # type: ignore[arg-type]
+        first = asyncio.ensure_future(reader.head("a"))
+        await reading.wait()
+        second = asyncio.ensure_future(reader.head("b"))  # arrives during the read: waits for the next
+        await asyncio.sleep(0)
+        assert reader._task is not None
+        reader._task.cancel()
+        await asyncio.wait([first, second], timeout=5)
+        return first.done(), second.done()
+
+    assert asyncio.run(scenario()) == (True, True)
+
+
+def test_a_failed_head_read_reaches_its_waiters_and_the_next_read_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    async def flaky(db: object, ids: list[str]) -> dict[str, PortraitHead]:
+        calls.append(ids)
+        if len(calls) == 1:
+            await asyncio.sleep(0.01)
+            raise RuntimeError("down")
+        return {i: PortraitHead({"id": i}, (1, 1)) for i in ids if i != "gone"}
+
+    async def scenario() -> list[object]:
+        monkeypatch.setattr(response_cache, "portrait_heads", flaky)
+        reader = HeadReader(None)  # type: ignore[arg-type]
+        first = asyncio.ensure_future(reader.head("a"))
+        await asyncio.sleep(0)
+        later = [asyncio.ensure_future(reader.head(x)) for x in ("b", "gone")]
+        return list(await asyncio.gather(first, *later, return_exceptions=True))
+
+    failed, b, gone = asyncio.run(scenario())
+    assert isinstance(failed, RuntimeError) and isinstance(b, PortraitHead) and gone is None
+    assert calls == [["a"], ["b", "gone"]]  # one read for the two that came during the first
