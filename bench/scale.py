@@ -175,8 +175,11 @@ def _writes(step: Step) -> str:
 def write_increment(data: Path, out: Path, share: float, seed: int) -> dict[str, int]:
     """New events and orders for ``share`` of the customers of ``data``, as a small dataset in ``out``.
 
-    They fall in the last week before the data's end, so the data's end (the refresh's "now") stays
-    where it was and only these customers' behaviour changes.
+    They fall within the day after the data's end, as the next day's data would: the refresh after
+    them runs as of a later time (the data's end moves by up to a day), so the versions they end or
+    move become history (``HAD_TAG`` with ``validFrom < validTo``). Data dated before the data's end
+    would replace versions that began at that same "now", which leave no history (a version of no
+    length; cypher/tags/end_customer_tags.cypher).
     """
     rng = random.Random(seed)
     with open(data / "customers.csv", encoding="utf-8") as fh:
@@ -195,7 +198,7 @@ def write_increment(data: Path, out: Path, share: float, seed: int) -> dict[str,
         orders.writerow(HEADERS["orders.csv"])
         items.writerow(HEADERS["order_items.csv"])
         for n, cid in enumerate(chosen):
-            at = as_of - timedelta(days=rng.uniform(0.1, 7))
+            at = as_of + timedelta(days=rng.uniform(0.1, 1))
             stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
             for k in range(rng.randint(1, 5)):
                 sku, _ = rng.choice(products)
