@@ -352,7 +352,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
                                       on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)
         metrics.POOL_SIZE.set(app.state.adb.pool_size)
         app.state.portraits = PortraitCache(on_result=metrics.cache_result)
-        app.state.responses = ResponseCache(app.state.adb, schema._schema, on_result=metrics.response_cache_result)
+        app.state.responses = ResponseCache(app.state.adb, schema._schema, max_bytes=settings.api_answer_cache_mb << 20,
+                                            on_result=metrics.response_cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request

@@ -58,7 +58,9 @@ class PortraitCache:
             return None
         if not data.fresh:
             entry = self._entries.get(key)
-            if entry is not None and entry.data.version == data.version:
+            # A consent change is a change even if the version move after it failed: read in full.
+            if entry is not None and entry.data.version == data.version \
+                    and entry.data.customer.get("allowedUses") == data.customer.get("allowedUses"):
                 self.hits += 1
                 self._on_result(True)
                 self._entries.move_to_end(key)

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     #: transactions run on the server at once. More wait up to 2 s for a connection, then get 503
     #: with Retry-After: a slow server (just restarted, cold) is not handed more work than it can do.
     api_db_connections: int = Field(default=8, gt=0)
+    #: Memory one API worker may give to whole portrait answers (MiB; gql.response_cache): about
+    #: 4-5 KB an answer with its bookkeeping, so the default holds some 25,000 of them. 0: none kept.
+    api_answer_cache_mb: int = Field(default=128, ge=0)
     #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None

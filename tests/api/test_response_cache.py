@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from ckg.gql.app import create_app
@@ -128,3 +129,27 @@ def test_each_worker_checks_its_cached_answer_against_the_graph(gql: Gql, settin
         finally:
             m2 = m.replace("granted: false", "granted: true")
             gql(m2, Role.MARKETER, id=cid)
+
+
+@pytest.mark.parametrize("answers", [True, False], ids=["answer cache", "portrait cache alone"])
+def test_a_consent_change_shows_even_when_no_version_moved(gql: Gql, api: TestClient, session_db: Database,
+                                                           answers: bool) -> None:
+    """Consent is recorded, then versions move in another transaction: if that second one failed, the
+    changed allowedUses alone must make the caches read the portrait again."""
+    state = api.app.state  # type: ignore[attr-defined]
+    if not answers:
+        state.responses.max_bytes = 0  # as for a document the answer cache does not keep
+    cid = f"c-test-rc-consent-{answers}"
+    session_db.write(q("""CREATE (c:Customer {customerId: $id, country: 'DE', allowedUses: ['profiling', 'registered']})
+                          MERGE (t:Tag {name: 'test_rc:profiled'}) SET t.dimension = 'behaviour', t.basis = 'profiling'
+                          CREATE (c)-[:HAS_TAG {weight: 1.0, computedAt: datetime()}]->(t)"""), id=cid)
+    try:
+        for _ in range(2):  # the second from a cache
+            assert names(gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"]) == {"test_rc:profiled"}
+        assert (state.responses.hits if answers else state.portraits.hits) >= 1
+        # what recordConsent's first transaction does (graph.consent), with no version move after it
+        session_db.write(q("""MATCH (c:Customer {customerId: $id}) SET c.allowedUses = ['registered']
+                              WITH c MATCH (c)-[h:HAS_TAG]->(:Tag {basis: 'profiling'}) DELETE h"""), id=cid)
+        assert names(gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"]) == set()
+    finally:
+        session_db.write(q("MATCH (c:Customer {customerId: $id}) DETACH DELETE c"), id=cid)

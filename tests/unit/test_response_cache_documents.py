@@ -11,7 +11,7 @@ import pytest
 
 from ckg.gql import response_cache
 from ckg.gql.limits import MAX_QUERY_CHARS
-from ckg.gql.response_cache import Capture, HeadReader, Plan, ResponseCache
+from ckg.gql.response_cache import ENTRY_OVERHEAD, Capture, HeadReader, Plan, ResponseCache
 from ckg.gql.schema import build_schema
 from ckg.graph.portrait import PortraitHead
 
@@ -99,13 +99,17 @@ def cached(cache: ResponseCache, cid: str, read_at: float | None = None) -> Plan
     return plan
 
 
-def test_answers_are_bounded_in_number_and_evicted_oldest_first() -> None:
-    cache = ResponseCache(None, SCHEMA, max_entries=3)  # type: ignore[arg-type]
-    for i in range(5):
-        cached(cache, f"c{i}")
-    assert len(cache) == 3 and cache.bytes == 3 * len(b'{"data": {"portrait": {}}}')
+def test_answers_are_bounded_in_bytes_with_their_bookkeeping_and_evicted_oldest_first() -> None:
+    body = len(b'{"data": {"portrait": {}}}')
+    cache = ResponseCache(None, SCHEMA, max_bytes=3 * (body + ENTRY_OVERHEAD))  # type: ignore[arg-type]
+    plans = [cached(cache, f"c{i}") for i in range(5)]
+    assert len(cache) == 3 and cache.bytes == 3 * (body + ENTRY_OVERHEAD)
+    assert [p.key for p in plans[2:]] == list(cache._entries)  # the two oldest went
     cache.invalidate("c4")
-    assert len(cache) == 2
+    assert len(cache) == 2 and cache.bytes == 2 * (body + ENTRY_OVERHEAD)
+    none = ResponseCache(None, SCHEMA, max_bytes=0)  # type: ignore[arg-type]  # CKG_API_ANSWER_CACHE_MB=0
+    cached(none, "c1")
+    assert len(none) == 0
 
 
 def test_an_answers_age_counts_from_when_its_portrait_was_read() -> None:
