@@ -65,13 +65,15 @@ demo: setup ## start Neo4j, generate + load sample data, derive tags, serve Grap
 	$(BIN)/ckg db init
 	@test -f $(DEMO_DATA)/manifest.json || $(BIN)/ckg generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out $(DEMO_DATA)
 	$(BIN)/ckg load $(DEMO_DATA)
-	CKG_CATEGORY_MAP=$(DEMO_DATA)/category-map.toml $(BIN)/ckg tags refresh
+	@# the demo's category map as CKG_HOME's default, so later `ckg tags refresh` runs keep life stages
+	@test -f $(CKG_HOME)/category-map.toml || cp $(DEMO_DATA)/category-map.toml $(CKG_HOME)/category-map.toml
+	$(BIN)/ckg tags refresh
 	@echo
 	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers tab: {\"Authorization\": \"Bearer <token>\"})"
 	@echo "Browser:  http://127.0.0.1:7474/browser/ (user neo4j, password from CKG_NEO4J_PASSWORD)"
 	@echo "Admin token for this demo:"
 	@$(BIN)/ckg token create --role admin --name demo-$$(date +%Y%m%d-%H%M%S) --expires 30d | tail -1
-	CKG_CATEGORY_MAP=$(DEMO_DATA)/category-map.toml $(BIN)/ckg serve
+	$(BIN)/ckg serve
 
 test: setup ## the whole test suite against a throwaway Neo4j (exit 5, no tests, is a failure)
 	@$(BIN)/python -m pytest; rc=$$?; \

@@ -1,8 +1,10 @@
 """Which of a shop's own categories signal what: the catalogue-dependent signals of some tag
 families, read from a TOML file (``CKG_CATEGORY_MAP``) rather than from names built into ckg.
 
-A shop writes its own file; ``ckg generate`` writes one for its synthetic catalogue next to the
-data (``DIR/category-map.toml``), and ``make demo`` points ``CKG_CATEGORY_MAP`` at it::
+A shop writes its own file and points ``CKG_CATEGORY_MAP`` at it, or puts it at
+``CKG_HOME/category-map.toml``, used when the variable is unset. ``ckg generate`` writes one for its
+synthetic catalogue next to the data (``DIR/category-map.toml``), and ``make demo`` copies it to
+``CKG_HOME`` (unless a map is there already)::
 
     # Leaf category names (Category.name) whose purchases signal a life stage.
     [life_stage]

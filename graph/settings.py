@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None
     #: A shop's category mapping for catalogue-dependent signals (life stage), TOML (graph.category_map).
+    #: Unset: CKG_HOME/category-map.toml when there is one (``make demo`` puts the demo's there).
     category_map: Path | None = None
     #: How long ended tag versions (HAD_TAG) are kept, in days before the refresh's "as of";
     #: a full refresh prunes older ones (graph.tag_history).
@@ -66,6 +67,14 @@ class Settings(BaseSettings):
         if scheme not in allowed:
             raise ValueError(f"CKG_NEO4J_URI must start with one of {sorted(allowed)}, got {value!r}")
         return value
+
+    @property
+    def category_map_file(self) -> Path | None:
+        """The category map in use: CKG_CATEGORY_MAP, else CKG_HOME/category-map.toml if it exists."""
+        if self.category_map is not None:
+            return self.category_map
+        default = self.home / "category-map.toml"
+        return default if default.is_file() else None
 
     @property
     def password(self) -> str:

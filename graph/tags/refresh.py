@@ -431,7 +431,7 @@ class Refresher:
         params: dict[str, Any] = {"now": self.now, "halfLifeDays": HALF_LIFE_DAYS, "weightStep": WEIGHT_STEP,
                                   "defaultUses": DEFAULT_USES}
         if any(f.name == "life_stage" for f in p.families):
-            params["categoryMap"] = fp.file_digest(self.db.settings.category_map)
+            params["categoryMap"] = fp.file_digest(self.db.settings.category_map_file)
         return fp.Unit(p.name, reads, params, fp.code_of(*code))
 
     def _algorithm_unit(self, algorithm: str, name: str) -> fp.Unit:
@@ -495,9 +495,10 @@ class Refresher:
             threshold = self.db.read(queries.tags.measure_high_value_threshold, now=self.now)[0]["threshold"]
             extra["threshold"] = threshold if threshold is not None else math.inf
         if f.name == "life_stage":
-            mapping = load_category_map(self.db.settings.category_map)
+            mapping = load_category_map(self.db.settings.category_map_file)
             if not mapping.has_life_stage:  # read once per refresh: one warning
-                self.result.warnings.append("life_stage: no category map (CKG_CATEGORY_MAP), so no life-stage tags")
+                self.result.warnings.append("life_stage: no category map (CKG_CATEGORY_MAP, or "
+                                            "CKG_HOME/category-map.toml), so no life-stage tags")
             extra.update(expecting=mapping.expecting, newborn=mapping.newborn)
         return extra
 

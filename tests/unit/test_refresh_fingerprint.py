@@ -64,7 +64,7 @@ def test_load_statements_set_only_what_they_merge() -> None:
 
 def _refresher() -> Refresher:
     """A refresher whose units can be built without a database (no category map, networkx)."""
-    stub = SimpleNamespace(settings=SimpleNamespace(category_map=None))
+    stub = SimpleNamespace(settings=SimpleNamespace(category_map=None, category_map_file=None))
     refresher = Refresher(cast(Database, stub), engine="networkx", as_of="2026-10-01T00:00:00Z")
     refresher._state = fp.GraphState({}, {}, {})
     return refresher

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -47,3 +49,14 @@ def test_api_body_limit_defaults_to_one_mib_and_is_configurable(monkeypatch: pyt
     monkeypatch.setenv("CKG_API_MAX_BODY_BYTES", "0")
     with pytest.raises(ValidationError, match="api_max_body_bytes"):
         Settings()
+
+
+def test_the_category_map_defaults_to_the_one_in_ckg_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CKG_CATEGORY_MAP", raising=False)
+    monkeypatch.setenv("CKG_HOME", str(tmp_path))
+    assert Settings().category_map_file is None  # none there: no life-stage tags, and the refresh says so
+    (tmp_path / "category-map.toml").write_text('[life_stage]\nexpecting = ["Cribs"]\n')
+    assert Settings().category_map_file == tmp_path / "category-map.toml"
+    own = tmp_path / "shop.toml"
+    monkeypatch.setenv("CKG_CATEGORY_MAP", str(own))
+    assert Settings().category_map_file == own  # the variable wins
