@@ -178,7 +178,7 @@ class CkgGraphQL(GraphQL[Context, None]):
             if plan is not None:
                 if await self._answer_from_cache(request.app, plan, found, media, scope, receive, send):
                     return
-                _, capture_token = start_capture(plan, responses)
+                capture_token = start_capture(plan, responses)
         token_token, media_token, down_token = _token.set(found), _media.set(media), _unavailable.set(False)
         try:
             await super().__call__(scope, receive, send)

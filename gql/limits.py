@@ -51,6 +51,8 @@ from ckg.gql.paging import MAX_PAGE
 MAX_COST = 5000
 #: Longest query text, in characters (2,000 tokens of ordinary GraphQL fit in a quarter of it).
 MAX_QUERY_CHARS = 50_000
+#: Most tokens a document may have (MaxTokensLimiter; the cache of portrait answers parses no more).
+MAX_TOKENS = 2000
 #: Deepest nesting of selections and fragment spreads the walk follows.
 MAX_NESTING = 64
 #: Budget of graphql-core's overlapping-fields rule (default 500,000: about a second of CPU). The

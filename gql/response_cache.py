@@ -55,7 +55,7 @@ from graphql import (
     parse,
 )
 
-from ckg.gql.limits import MAX_QUERY_CHARS
+from ckg.gql.limits import MAX_QUERY_CHARS, MAX_TOKENS
 from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.portrait import PortraitHead, portrait_heads
 from ckg.graph.portrait_cache import MAX_AGE_SECONDS
@@ -80,8 +80,6 @@ MAX_BYTES = 128 * 1024 * 1024
 #: Bytes an answer costs beside its body: key, entry, the customer's fields it is checked against.
 ENTRY_OVERHEAD = 2048  # measured: ~1.7 KB with a 13-field customer and one audit entry (tracemalloc)
 MAX_DOCUMENTS = 256
-#: Tokens a document may have to be looked at (the schema's MaxTokensLimiter allows as many).
-MAX_TOKENS = 2000
 
 
 @dataclass(frozen=True)
@@ -357,9 +355,9 @@ class ResponseCache:
         self._on_result(hit)
 
 
-def start_capture(plan: Plan, cache: ResponseCache) -> tuple[Capture, contextvars.Token[Capture | None]]:
-    capture = Capture(plan, cache)
-    return capture, _capture.set(capture)
+def start_capture(plan: Plan, cache: ResponseCache) -> contextvars.Token[Capture | None]:
+    """Capture what running this request reads and audits, until :func:`end_capture`."""
+    return _capture.set(Capture(plan, cache))
 
 
 def end_capture(token: contextvars.Token[Capture | None]) -> None:

@@ -25,13 +25,13 @@ from ckg.gql import resolvers as r
 from ckg.gql import subscriptions as s
 from ckg.gql import types as t
 from ckg.gql.document_cache import Documents, document_cache
+from ckg.gql.limits import MAX_TOKENS
 from ckg.gql.permissions import CanChangeData, IsAdmin
 from ckg.graph.errors import CkgError, DatabaseUnavailable, QueryFailed
 
 log = logging.getLogger("ckg.api")
 MAX_DEPTH = 10
 MAX_ALIASES = 30
-MAX_TOKENS = 2000
 
 
 @strawberry.type

@@ -25,6 +25,11 @@ from ckg.graph.queries import queries
 Version = tuple[int, int]
 
 
+def as_version(raw: Sequence[int]) -> Version:
+    """A version as the statements return it (``[epoch, customer]``) as a tuple."""
+    return int(raw[0]), int(raw[1])
+
+
 def portraits_changed(db: Database, customers: Sequence[str] | None) -> int:
     """Record that these customers' portraits (None: everyone's) changed; returns the counter's value."""
     if customers is None:
@@ -38,5 +43,5 @@ def portraits_changed(db: Database, customers: Sequence[str] | None) -> int:
 async def portrait_versions(db: AsyncDatabase, customers: Sequence[str]) -> dict[str, Version | None]:
     """The current version of each customer's portrait (None: no such customer, e.g. erased)."""
     rows = await db.read(queries.api.get_portrait_versions, ids=list(customers))
-    return {r["id"]: (None if r["version"] is None else (int(r["version"][0]), int(r["version"][1])))
+    return {r["id"]: (None if r["version"] is None else as_version(r["version"]))
             for r in rows}

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ckg.graph.async_db import AsyncDatabase
-from ckg.graph.changes import Version
+from ckg.graph.changes import Version, as_version
 from ckg.graph.queries import queries
 from ckg.graph.tags.catalogue import B2C_DIMENSIONS, family_of
 
@@ -72,7 +72,7 @@ async def fetch_portrait(db: AsyncDatabase, customer_id: str, include_sensitive:
     row = rows[0]
     raw = row.pop("version")
     tags, communities = row.pop("tags"), row.pop("communities")
-    version: Version = (int(raw[0]), int(raw[1]))
+    version = as_version(raw)
     if tags is None:
         return PortraitData(row, [], [], version, fresh=False)
     for t in tags:
@@ -95,5 +95,5 @@ async def portrait_heads(db: AsyncDatabase, customer_ids: list[str]) -> dict[str
     heads = {}
     for row in rows:
         raw = row.pop("version")
-        heads[str(row["id"])] = PortraitHead(row, (int(raw[0]), int(raw[1])))
+        heads[str(row["id"])] = PortraitHead(row, as_version(raw))
     return heads

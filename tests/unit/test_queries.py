@@ -105,3 +105,16 @@ def test_the_output_check_finds_both_ends_of_a_link() -> None:
     ends = _output_ends("MATCH (c:Customer {customerId: $id})-[s:SIMILAR_TO]-(o:Customer) RETURN c.pAlive")
     assert ends == {"c", "o"}
     assert _output_ends("MATCH (k)<-[:MEMBER_OF]-(m:Customer) RETURN k") == {"m"}
+
+
+def test_portrait_heads_return_the_customer_fields_the_portrait_returns() -> None:
+    """A cached portrait answer is served only while its head equals the portrait's customer part:
+    a field in one statement and not the other would make every lookup miss (or match on less)."""
+    def returned(text: str) -> list[str]:
+        clause = text[text.index("RETURN"):]
+        clause = re.sub(r"COLLECT \{.*?\} END", "", clause, flags=re.S)  # the portrait's tags and communities
+        return re.findall(r"\bAS (\w+)", clause)
+
+    portrait = [c for c in returned(queries.api.get_portrait.text) if c not in ("tags", "communities")]
+    heads = [c for c in returned(queries.api.get_portrait_heads.text) if c != "version"]  # returned as is there
+    assert portrait == heads and "allowedUses" in heads
