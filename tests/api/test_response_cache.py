@@ -153,3 +153,17 @@ def test_a_consent_change_shows_even_when_no_version_moved(gql: Gql, api: TestCl
         assert names(gql(PORTRAIT, Role.MARKETER, id=cid)["data"]["portrait"]) == set()
     finally:
         session_db.write(q("MATCH (c:Customer {customerId: $id}) DETACH DELETE c"), id=cid)
+
+
+def test_an_analyst_never_gets_the_personal_fields_or_sensitive_tags_of_a_cached_answer(
+        gql: Gql, api: TestClient, session_db: Database) -> None:
+    holder = session_db.read(q("""MATCH (c:Customer)-[:HAS_TAG]->(:Tag {sensitive: true})
+                                  RETURN c.customerId AS id ORDER BY id DESC SKIP 1 LIMIT 1"""))[0]["id"]
+    for role in (Role.ADMIN, Role.ADMIN, Role.MARKETER, Role.MARKETER):  # answers cached for both
+        assert gql(PORTRAIT, role, id=holder)["data"]["portrait"]["customer"]["email"]
+    assert api.app.state.responses.hits >= 2  # type: ignore[attr-defined]
+    for _ in range(2):
+        body = gql(PORTRAIT, Role.ANALYST, id=holder)
+        portrait = body["data"]["portrait"]
+        assert portrait["customer"]["email"] is None and "errors" in body  # PII needs a role
+        assert portrait["dimensions"] and not any(t["sensitive"] for d in portrait["dimensions"] for t in d["tags"])
