@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from datetime import datetime
@@ -12,6 +16,7 @@ import typer
 from rich.table import Table
 
 from ckg.cli.output import console, fail, friendly_errors
+from ckg.gql.answer_store import make_shared_dir
 from ckg.graph.auth import CACHE_SECONDS, Role, create_token, list_tokens, parse_expiry, revoke_token
 from ckg.graph.db import open_database
 from ckg.graph.settings import get_settings
@@ -102,8 +107,10 @@ def serve(
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) with uvicorn: uvloop, httptools, N workers.
 
-    Each worker is a process with its own drivers and caches; portrait caches stay current across
-    workers through the graph (docs/operations.md), and /metrics answers for all workers.
+    Each worker is a process with its own drivers; whole portrait answers are kept once for all of
+    them (a private file in /dev/shm, removed when this stops), and every cache stays current across
+    workers through the graph (docs/operations.md). /metrics answers for all workers. Stop it with
+    Ctrl-C or SIGTERM: the workers finish their requests (up to 10 s) first.
     """
     settings = get_settings()
     host = host or settings.api_host
@@ -111,13 +118,50 @@ def serve(
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise fail("--workers must be at least 1")
+    env = dict(os.environ)
+    made: list[Path] = []
     # Metrics of every worker in one place, so any worker's /metrics answers for all (prometheus-client's
     # multiprocess mode); a fresh directory per run, as its documentation asks.
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ckg-metrics-"))
+    if "PROMETHEUS_MULTIPROC_DIR" not in env:
+        made.append(Path(tempfile.mkdtemp(prefix="ckg-metrics-")))
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(made[-1])
+    if workers > 1 and "CKG_API_SHARED_ANSWERS" not in env and settings.api_answer_cache_mb > 0:
+        made.append(make_shared_dir())
+        env["CKG_API_SHARED_ANSWERS"] = str(made[-1] / "answers.sqlite")
     console.print(f"GraphiQL: http://{host}:{port}/graphql   Browser: {settings.browser_url}   workers: {workers}")
-    # uvicorn's own command line runs the workers: its spawned children import the app by name (from
-    # this console script they die on start). The process is replaced, so signals reach uvicorn.
-    os.execv(sys.executable, [sys.executable, "-m", "uvicorn", "--factory", "ckg.gql.app:create_app",
-                              "--host", host, "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
-                              "--http", "httptools", "--ws", "websockets-sansio", "--no-access-log",
-                              "--timeout-graceful-shutdown", "10"])
+    # uvicorn's own command line runs the workers (its spawned children import the app by name; from
+    # this console script they die on start), as a child of this process, which removes the
+    # directories above when it ends.
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "ckg.gql.app:create_app", "--host", host, "--port",
+           str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--ws",
+           "websockets-sansio", "--no-access-log", "--timeout-graceful-shutdown", "10"]
+    try:
+        code = run_supervised(cmd, env)
+    finally:
+        for directory in made:
+            shutil.rmtree(directory, ignore_errors=True)
+    raise typer.Exit(code)
+
+
+def run_supervised(cmd: list[str], env: dict[str, str]) -> int:
+    """Run ``cmd`` in its own session and pass it SIGINT and SIGTERM (once each: a terminal's Ctrl-C
+    would otherwise reach it twice); its exit code. On Linux it is also told to stop if this process
+    is killed outright, so no worker outlives ``ckg serve``."""
+    child = subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+    forward = lambda signum, frame: child.send_signal(signum)  # noqa: E731
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # pragma: no cover  # the handler above replaced it
+                continue
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

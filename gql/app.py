@@ -32,6 +32,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from ckg.gql import metrics
+from ckg.gql.answer_store import MemoryAnswers, SharedAnswers
 from ckg.gql.context import Context
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
@@ -352,7 +353,9 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
                                       on_finish=metrics.round_trip_finished, bookmarks=app.state.db.bookmarks)
         metrics.POOL_SIZE.set(app.state.adb.pool_size)
         app.state.portraits = PortraitCache(on_result=metrics.cache_result)
-        app.state.responses = ResponseCache(app.state.adb, schema._schema, max_bytes=settings.api_answer_cache_mb << 20,
+        answers = SharedAnswers(settings.api_shared_answers, settings.api_answer_cache_mb << 20) \
+            if settings.api_shared_answers is not None else MemoryAnswers(settings.api_answer_cache_mb << 20)
+        app.state.responses = ResponseCache(app.state.adb, schema._schema, store=answers,
                                             on_result=metrics.response_cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
@@ -367,6 +370,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
             app.state.audit.close()
             await app.state.adb.close()
             app.state.db.close()
+            if isinstance(answers, SharedAnswers):
+                answers.close()
 
     schema = build_schema(production=settings.production, introspection=settings.introspection)
     graphql_app = CkgGraphQL(schema, graphql_ide=None, max_body_bytes=settings.api_max_body_bytes)

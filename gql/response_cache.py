@@ -22,9 +22,12 @@ serves it again, under the same promise as the portrait cache (:mod:`ckg.graph.p
 - **Reads are still audited**: the audit entries the first execution wrote (sensitive tags, PII)
   are written again, in the name of the token that asks now.
 - **Bounded**: at most ``max_bytes`` (``CKG_API_ANSWER_CACHE_MB``), each answer counted with its
-  bookkeeping (:data:`ENTRY_OVERHEAD`; least recently used evicted), each re-built ``max_age``
-  seconds after its portrait's tags were read: the bound the portrait cache also gives for writes
-  that move no version (another member's consent changing the size of a community shown).
+  bookkeeping (:data:`ckg.gql.answer_store.ENTRY_OVERHEAD`), each re-built ``max_age`` seconds after
+  its portrait's tags were read: the bound the portrait cache also gives for writes that move no
+  version (another member's consent changing the size of a community shown).
+- **Kept in the worker, or for the host** (:mod:`ckg.gql.answer_store`): ``ckg serve`` gives its
+  workers one shared store, so an answer one worker built is served by all; the check above is the
+  same whoever built it.
 - A consent change is seen even if the version move after it failed: the customer's
   ``allowedUses`` is one of the fields compared.
 """
@@ -55,6 +58,7 @@ from graphql import (
     parse,
 )
 
+from ckg.gql.answer_store import Answer, AnswerStore, MemoryAnswers
 from ckg.gql.limits import MAX_QUERY_CHARS, MAX_TOKENS
 from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.portrait import PortraitHead, portrait_heads
@@ -77,8 +81,6 @@ ARGUMENTS: dict[tuple[str, str], frozenset[str]] = {
     ("Customer", "tags"): frozenset({"dimension"}),
 }
 MAX_BYTES = 128 * 1024 * 1024
-#: Bytes an answer costs beside its body: key, entry, the customer's fields it is checked against.
-ENTRY_OVERHEAD = 2048  # measured: ~1.7 KB with a 13-field customer and one audit entry (tracemalloc)
 MAX_DOCUMENTS = 256
 
 
@@ -103,16 +105,7 @@ class Capture:
 
     def keep(self, body: bytes) -> None:
         """The request's answer, encoded: kept when the request read its portrait."""
-        self.cache.store(self, body)
-
-
-@dataclass
-class _Entry:
-    customer_id: str
-    body: bytes
-    head: PortraitHead
-    audits: list[tuple[str, str]]
-    stored: float
+        self.cache.store_answer(self, body)
 
 
 _capture: contextvars.ContextVar[Capture | None] = contextvars.ContextVar("ckg_response_capture", default=None)
@@ -227,24 +220,27 @@ class ResponseCache:
     def __init__(self, db: AsyncDatabase, schema: GraphQLSchema, max_bytes: int = MAX_BYTES,
                  max_age: float = MAX_AGE_SECONDS,
                  clock: Callable[[], float] = time.monotonic,
-                 on_result: Callable[[bool], None] | None = None) -> None:
+                 on_result: Callable[[bool], None] | None = None, store: AnswerStore | None = None) -> None:
         """``on_result``: told of every lookup of a cacheable request, True for a hit. ``clock`` must be
-        the portrait cache's (the age of an answer counts from when its portrait was read)."""
+        the portrait cache's (the age of an answer counts from when its portrait was read). ``store``:
+        where answers are kept (:mod:`ckg.gql.answer_store`); by default in this process, ``max_bytes``."""
         self.schema = schema
-        self.max_bytes = max_bytes
+        self.store: AnswerStore = store if store is not None else MemoryAnswers(max_bytes)
         self.max_age = max_age
         self.heads = HeadReader(db)
         self._clock = clock
         self._on_result = on_result or (lambda hit: None)
         self._documents: OrderedDict[tuple[str | None, str], tuple[str, frozenset[str]] | None] = OrderedDict()
-        self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
-        self._by_customer: dict[str, set[bytes]] = {}
-        self.bytes = 0
         self.hits = 0
         self.misses = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self.store.size()[0]
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes the answers take, with their bookkeeping."""
+        return self.store.size()[1]
 
     def plan(self, body: bytes, role: str, media: str) -> Plan | None:
         """The request's plan when its answer may come from (or go to) the cache, else None."""
@@ -293,59 +289,40 @@ class ResponseCache:
             self._documents.popitem(last=False)
         return shape
 
-    async def lookup(self, plan: Plan) -> _Entry | None:
+    async def lookup(self, plan: Plan) -> Answer | None:
         """The cached answer when it is still what running the request now would give."""
-        entry = self._entries.get(plan.key)
+        entry = self.store.get(plan.key)
         if entry is not None and self._clock() - entry.stored > self.max_age:
-            self._drop(plan.key)
+            self.store.drop(plan.key)
             entry = None
         if entry is None:
             self._count(False)
             return None
         head = await self.heads.head(plan.customer_id)
-        current = self._entries.get(plan.key)
-        if head is None or current is not entry or head.version != entry.head.version \
-                or head.customer != entry.head.customer:
-            if current is entry:
-                self._drop(plan.key)
+        if head is None:  # gone: nothing of theirs is kept a moment longer
+            self.store.drop_customer(plan.customer_id)
+        if head is None or head.version != entry.head.version or head.customer != entry.head.customer:
+            current = self.store.get(plan.key)  # unless the answer was rebuilt while the head was read
+            if current is not None and current.stored == entry.stored and current.head == entry.head:
+                self.store.drop(plan.key)
             self._count(False)
             return None
-        self._entries.move_to_end(plan.key)
         self._count(True)
         return entry
 
-    def store(self, capture: Capture, body: bytes) -> None:
-        if capture.head is None or len(body) + ENTRY_OVERHEAD > self.max_bytes:
+    def store_answer(self, capture: Capture, body: bytes) -> None:
+        if capture.head is None:
             return
-        key = capture.plan.key
-        self._drop(key)
         # Its age counts from when the portrait's tags were read, which may be before this request.
         stored = capture.read_at if capture.read_at is not None else self._clock()
-        self._entries[key] = _Entry(capture.plan.customer_id, body, capture.head, list(capture.audits), stored)
-        self._by_customer.setdefault(capture.plan.customer_id, set()).add(key)
-        self.bytes += len(body) + ENTRY_OVERHEAD
-        while self.bytes > self.max_bytes:
-            self._drop(next(iter(self._entries)))
+        self.store.put(capture.plan.key,
+                       Answer(capture.plan.customer_id, body, capture.head, list(capture.audits), stored))
 
     def invalidate(self, customer_id: str) -> None:
-        for key in list(self._by_customer.get(customer_id, ())):
-            self._drop(key)
+        self.store.drop_customer(customer_id)
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._by_customer.clear()
-        self.bytes = 0
-
-    def _drop(self, key: bytes) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is None:
-            return
-        self.bytes -= len(entry.body) + ENTRY_OVERHEAD
-        keys = self._by_customer.get(entry.customer_id)
-        if keys is not None:
-            keys.discard(key)
-            if not keys:
-                del self._by_customer[entry.customer_id]
+        self.store.clear()
 
     def _count(self, hit: bool) -> None:
         if hit:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ckg.graph.db import Database
-from ckg.graph.errors import CkgError
+from ckg.graph.errors import CkgError, DatabaseUnavailable
 from ckg.graph.queries import queries
 
 log = logging.getLogger("ckg.jobs")
@@ -95,6 +95,8 @@ class JobRunner:
         self._pool.shutdown(wait=False, cancel_futures=True)
         try:
             self.db.write(queries.jobs.fail_abandoned_jobs, owner=self.owner)
+        except DatabaseUnavailable as exc:  # stopping during an outage: one line, not a traceback
+            log.warning("could not mark this process's unfinished jobs as failed: %s", exc)
         except CkgError:
             log.exception("could not mark this process's unfinished jobs as failed")
 

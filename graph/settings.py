@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     #: Memory one API worker may give to whole portrait answers (MiB; gql.response_cache): about
     #: 4-5 KB an answer with its bookkeeping, so the default holds some 25,000 of them. 0: none kept.
     api_answer_cache_mb: int = Field(default=128, ge=0)
+    #: A SQLite file every API worker on the host keeps those answers in, instead of each its own
+    #: (gql.answer_store); then CKG_API_ANSWER_CACHE_MB bounds them all together. ``ckg serve`` sets
+    #: it to a fresh private file for its run; unset: each worker keeps its own.
+    api_shared_answers: Path | None = None
     #: Secret of the keyed hash (HMAC-SHA256) that names erased people in the suppression list and
     #: the audit trail. Unset: a random key kept in CKG_HOME/privacy.key (created once, mode 0600).
     privacy_key: SecretStr | None = None

@@ -58,7 +58,7 @@ def tag_names(portrait: dict[str, Any]) -> set[str]:
 
 def test_a_portrait_is_one_round_trip_with_descriptions_from_the_catalogue(gql: Gql, api: TestClient) -> None:
     state = api.app.state  # type: ignore[attr-defined]
-    state.responses.max_bytes = 0  # no whole answers kept: this is the portrait cache's test (see test_response_cache)
+    state.responses.store.max_bytes = 0  # no whole answers: this is the portrait cache's test (test_response_cache)
     gql("{ __typename }", Role.MARKETER)  # the token lookup is cached from here on
     sync_before, async_before = state.db.round_trips, state.adb.round_trips
     body = gql(PORTRAIT, Role.MARKETER, id="c0000003")

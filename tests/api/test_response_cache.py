@@ -3,6 +3,7 @@ another worker or the CLI, a changed field, an erasure), kept per role, and audi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,7 +139,7 @@ def test_a_consent_change_shows_even_when_no_version_moved(gql: Gql, api: TestCl
     changed allowedUses alone must make the caches read the portrait again."""
     state = api.app.state  # type: ignore[attr-defined]
     if not answers:
-        state.responses.max_bytes = 0  # as for a document the answer cache does not keep
+        state.responses.store.max_bytes = 0  # as for a document the answer cache does not keep
     cid = f"c-test-rc-consent-{answers}"
     session_db.write(q("""CREATE (c:Customer {customerId: $id, country: 'DE', allowedUses: ['profiling', 'registered']})
                           MERGE (t:Tag {name: 'test_rc:profiled'}) SET t.dimension = 'behaviour', t.basis = 'profiling'
@@ -167,3 +168,37 @@ def test_an_analyst_never_gets_the_personal_fields_or_sensitive_tags_of_a_cached
         portrait = body["data"]["portrait"]
         assert portrait["customer"]["email"] is None and "errors" in body  # PII needs a role
         assert portrait["dimensions"] and not any(t["sensitive"] for d in portrait["dimensions"] for t in d["tags"])
+
+
+def test_an_answer_one_worker_built_is_served_by_another_after_its_own_check(
+        settings: Settings, session_db: Database, tokens: dict[Role, str], api_data: object,
+        tmp_path: Path) -> None:
+    shared = settings.model_copy(update={"api_shared_answers": tmp_path / "answers.sqlite"})  # as ckg serve does
+    cid, auth = "c0000020", {"Authorization": f"Bearer {tokens[Role.MARKETER]}"}
+    with TestClient(create_app(shared)) as one, TestClient(create_app(shared)) as two:
+        def ask(client: TestClient) -> dict[str, Any]:
+            body: dict[str, Any] = client.post("/graphql", json={"query": PORTRAIT, "variables": {"id": cid}},
+                                               headers=auth).json()
+            return body
+
+        first = ask(one)
+        assert first["data"]["portrait"]["dimensions"]
+        state = two.app.state  # type: ignore[attr-defined]
+        two.post("/graphql", json={"query": "{ __typename }"}, headers=auth)  # its token lookup, cached from here on
+        executed, trips = state.portraits.hits + state.portraits.misses, state.adb.round_trips
+        assert ask(two) == first
+        assert state.responses.hits == 1  # built by the other worker ...
+        assert state.portraits.hits + state.portraits.misses == executed  # ... not run here ...
+        assert state.adb.round_trips == trips + 1  # ... after this worker's own read of the head
+        session_db.write(q("""MATCH (c:Customer {customerId: $id}) MERGE (t:Tag {name: 'test_rc:shared'})
+                              SET t.dimension = 'behaviour'
+                              MERGE (c)-[h:HAS_TAG]->(t) SET h.weight = 1.0, h.computedAt = datetime()"""), id=cid)
+        portraits_changed(session_db, [cid])
+        try:
+            after = ask(two)  # the shared answer is stale now: not served, by either
+            assert names(after["data"]["portrait"]) == names(first["data"]["portrait"]) | {"test_rc:shared"}
+            assert ask(one) == after
+        finally:
+            session_db.write(q("MATCH (:Customer {customerId: $id})-[h:HAS_TAG]->(:Tag {name: 'test_rc:shared'}) "
+                               "DELETE h"), id=cid)
+            portraits_changed(session_db, [cid])

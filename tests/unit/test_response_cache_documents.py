@@ -4,14 +4,20 @@ reader of portrait heads."""
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
+import stat
+import subprocess
 import time
+from pathlib import Path
 
 import orjson
 import pytest
 
-from ckg.gql import response_cache
+from ckg.gql import answer_store, response_cache
+from ckg.gql.answer_store import ENTRY_OVERHEAD, Answer, AnswerStore, MemoryAnswers, SharedAnswers
 from ckg.gql.limits import MAX_QUERY_CHARS
-from ckg.gql.response_cache import ENTRY_OVERHEAD, Capture, HeadReader, Plan, ResponseCache
+from ckg.gql.response_cache import Capture, HeadReader, Plan, ResponseCache
 from ckg.gql.schema import build_schema
 from ckg.graph.portrait import PortraitHead
 
@@ -99,17 +105,82 @@ def cached(cache: ResponseCache, cid: str, read_at: float | None = None) -> Plan
     return plan
 
 
-def test_answers_are_bounded_in_bytes_with_their_bookkeeping_and_evicted_oldest_first() -> None:
+def kept(store: AnswerStore) -> list[bytes]:
+    """The keys a store holds, oldest first (used, in memory; built, shared)."""
+    if isinstance(store, MemoryAnswers):
+        return store.keys()
+    assert isinstance(store, SharedAnswers)
+    return [k for (k,) in store._db.execute("SELECT key FROM answers ORDER BY stored")]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["in the worker", "shared by the host"])
+def test_answers_are_bounded_in_bytes_with_their_bookkeeping_and_evicted_oldest_first(
+        shared: bool, tmp_path: Path) -> None:
     body = len(b'{"data": {"portrait": {}}}')
-    cache = ResponseCache(None, SCHEMA, max_bytes=3 * (body + ENTRY_OVERHEAD))  # type: ignore[arg-type]
+    limit = 3 * (body + ENTRY_OVERHEAD)
+    store: AnswerStore = SharedAnswers(tmp_path / "a.sqlite", limit) if shared else MemoryAnswers(limit)
+    cache = ResponseCache(None, SCHEMA, store=store)  # type: ignore[arg-type]
     plans = [cached(cache, f"c{i}") for i in range(5)]
-    assert len(cache) == 3 and cache.bytes == 3 * (body + ENTRY_OVERHEAD)
-    assert [p.key for p in plans[2:]] == list(cache._entries)  # the two oldest went
+    assert len(cache) == 3 and cache.held_bytes == 3 * (body + ENTRY_OVERHEAD)
+    assert [p.key for p in plans[2:]] == kept(store)  # the two oldest went
     cache.invalidate("c4")
-    assert len(cache) == 2 and cache.bytes == 2 * (body + ENTRY_OVERHEAD)
+    assert len(cache) == 2 and cache.held_bytes == 2 * (body + ENTRY_OVERHEAD)
     none = ResponseCache(None, SCHEMA, max_bytes=0)  # type: ignore[arg-type]  # CKG_API_ANSWER_CACHE_MB=0
     cached(none, "c1")
     assert len(none) == 0
+
+
+def answer(cid: str, stored: float, body: bytes = b'{"data": {}}') -> Answer:
+    return Answer(cid, body, PortraitHead({"id": cid, "allowedUses": ["profiling"], "pAlive": 0.25}, (3, 7)),
+                  [(cid, "email")], stored)
+
+
+def test_an_answer_one_worker_keeps_is_the_same_answer_for_every_worker(tmp_path: Path) -> None:
+    one, two = SharedAnswers(tmp_path / "a.sqlite", 1 << 20), SharedAnswers(tmp_path / "a.sqlite", 1 << 20)
+    one.put(b"k1", answer("c1", 10.0))
+    one.put(b"k2", answer("c1", 11.0))
+    two.put(b"k3", answer("c2", 12.0))
+    assert two.get(b"k1") == answer("c1", 10.0)  # body, head (fields and version), audits, age
+    assert one.size() == two.size() == (3, 3 * len(answer("c1", 0).body) + 3 * ENTRY_OVERHEAD)
+    two.drop_customer("c1")  # an erasure seen by one worker: gone for all
+    assert one.get(b"k1") is None and one.get(b"k2") is None and one.get(b"k3") is not None
+    one.put(b"k3", answer("c2", 13.0, body=b"{}"))  # built again: replaced, counted once
+    assert two.get(b"k3") == answer("c2", 13.0, body=b"{}") and two.size() == (1, 2 + ENTRY_OVERHEAD)
+
+
+def test_a_worker_that_cannot_write_the_shared_answers_goes_on_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    store = SharedAnswers(path, 1 << 20)
+    store.put(b"k1", answer("c1", 1.0))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another worker holds the write lock (a stuck one, say)
+    started = time.perf_counter()
+    store.put(b"k2", answer("c2", 2.0))  # not kept, no error, and not a long wait
+    store.drop(b"k1")
+    assert time.perf_counter() - started < 1.0
+    assert store.get(b"k1") is not None and store.get(b"k2") is None  # reads never wait for a write
+    other.execute("ROLLBACK")
+    store.put(b"k2", answer("c2", 2.0))
+    assert store.get(b"k2") is not None
+
+
+def test_serve_makes_a_private_directory_and_sweeps_those_of_runs_that_were_killed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answer_store, "_base", lambda: tmp_path)
+    dead = _dead_pid()
+    stale = tmp_path / f"{answer_store.SHARED_PREFIX}{dead}-abc"
+    stale.mkdir()
+    live = tmp_path / f"{answer_store.SHARED_PREFIX}{os.getpid()}-abc"  # a ckg serve still running
+    live.mkdir()
+    made = answer_store.make_shared_dir()
+    assert made.parent == tmp_path and stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert not stale.exists() and live.exists()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def test_an_answers_age_counts_from_when_its_portrait_was_read() -> None:
