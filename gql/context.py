@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from ckg.gql.loaders import Loaders
+from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.auth import CAN_READ_PII, CAN_READ_SENSITIVE, Role
 from ckg.graph.db import Database
 
@@ -30,7 +31,13 @@ class Context:
     def fresh_loaders(self) -> None:
         """New DataLoaders: per request, and per event of a subscription (its data changed)."""
         batch = getattr(self.request.app.state, "batch_loads", True)
-        self.loaders = Loaders(self.db, include_sensitive=self.can_read_sensitive, batch=batch)
+        self.loaders = Loaders(self.adb, include_sensitive=self.can_read_sensitive, batch=batch)
+
+    @property
+    def adb(self) -> AsyncDatabase:
+        """The process's async driver: portraits, pages and lookups, on the event loop."""
+        adb: AsyncDatabase = self.request.app.state.adb
+        return adb
 
     @property
     def can_read_pii(self) -> bool:

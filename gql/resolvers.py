@@ -63,7 +63,7 @@ async def search_customers(info: Info, text: str, first: First = 20) -> list[t.C
     """By id for everyone; by name or e-mail only for roles that may read personal data."""
     check_first(first)
     pii = info.context.can_read_pii
-    ids = await run_in_threadpool(customers.search_customers, info.context.db, text, first, pii)
+    ids = await customers.search_customers(info.context.adb, text, first, pii)
     if not ids and not pii:
         # The same answer whatever the text matches: an analyst learns nothing about names or e-mails.
         raise GraphQLError("No customer has this id; searching by name or e-mail is personal data: "
@@ -83,8 +83,8 @@ async def enterprise(info: Info, id: strawberry.ID) -> t.Enterprise | None:
 async def enterprises_(info: Info, first: First = 20, after: After = None, country: str | None = None,
                        tag: str | None = None) -> t.EnterpriseConnection:
     check_first(first)
-    ids, more, total = await run_in_threadpool(enterprises.enterprise_page, info.context.db, first,
-                                               decode_cursor("enterprise", after), country, tag)
+    ids, more, total = await enterprises.enterprise_page(info.context.adb, first, decode_cursor("enterprise", after),
+                                                         country, tag)
     rows = await info.context.loaders.enterprise.load_many(ids)
     edges = [t.EnterpriseEdge(node=t.Enterprise.of(r), cursor=encode_cursor("enterprise", r["id"]))
              for r in rows if r is not None]
@@ -300,7 +300,7 @@ async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = No
         ids = [str(i) for i in customer_ids]
         if not ids:
             return t.TagsRefreshed(customers=0, families=0, seconds=0.0)
-        missing = set(ids) - await run_in_threadpool(customers.existing_customers, db, ids)
+        missing = set(ids) - await customers.existing_customers(info.context.adb, ids)
         if missing:
             return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
         result = await run_in_threadpool(lambda: refresh(db, customers=ids))

@@ -6,7 +6,6 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from starlette.concurrency import run_in_threadpool
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -485,9 +484,8 @@ async def customer_connection(info: Info, flt: customers.CustomerFilter, first: 
                               ) -> CustomerConnection:
     """A page of customers matching ``flt``: the ids in one query, the customers through the DataLoader."""
     check_first(first)
-    ids, more, total = await run_in_threadpool(
-        customers.customer_page, info.context.db, flt, first, decode_cursor("customer", after),
-        info.context.can_read_sensitive)
+    ids, more, total = await customers.customer_page(info.context.adb, flt, first, decode_cursor("customer", after),
+                                                     info.context.can_read_sensitive)
     rows = await info.context.loaders.customer.load_many(ids)
     edges = [CustomerEdge(node=Customer.of(r), cursor=encode_cursor("customer", r["id"]))
              for r in rows if r is not None]

@@ -24,3 +24,9 @@ def all_per_id(rows: list[Row], ids: Sequence[str]) -> list[list[Row]]:
     for r in rows:
         by[r["id"]].append(r)
     return [by.get(i, []) for i in ids]
+
+
+def lists_per_id(rows: list[Row], ids: Sequence[str], column: str) -> list[list[Row]]:
+    """Rows that carry each id's list in ``column`` (one row per id): that list per id, [] when missing."""
+    by = {r["id"]: r[column] for r in rows}
+    return [by.get(i) or [] for i in ids]

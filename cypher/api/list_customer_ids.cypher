@@ -1,8 +1,9 @@
 // One page of customers matching the filter (null filters are ignored); keyset on customerId.
 // A sensitive tag, dimension or segment matches only for admins ($includeSensitive): for everyone
-// else the answer is the same whoever holds it.
+// else the answer is the same whoever holds it. The keyset is one range on customerId (no OR), so the
+// uniqueness constraint's index walks the ids in order and the walk stops at $limit matches.
 MATCH (c:Customer)
-WHERE ($after IS NULL OR c.customerId > $after)
+WHERE c.customerId > coalesce($after, '')
   AND ($country IS NULL OR c.country = $country)
   AND ($tag IS NULL OR EXISTS {
         (c)-[h:HAS_TAG]->(t:Tag {name: $tag}) WHERE h.weight >= $minWeight
