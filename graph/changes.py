@@ -1,9 +1,11 @@
 """Portrait versions: the change counter that keeps every API worker's portrait cache and every
 subscription honest, on Neo4j Community (no CDC, no triggers): ckg's own writers say what changed.
 
-A portrait's version is ``[epoch, customer]``. :func:`portraits_changed` gives the customers it is
-told about the next number of one counter (``(:ChangeCounter {name: 'portraits'})``); without a
-list (a full refresh) it moves the epoch, which changes every portrait's version. The portrait
+A portrait's version is ``[epoch, customer]``. :func:`portraits_changed` moves the version of each
+customer it is told about (``Customer.portraitVersion``: locking only those customers, so writers of
+different customers never queue on a shared node); without a list (a full refresh) it moves the
+epoch of one counter (``(:ChangeCounter {name: 'portraits'})``), which changes every portrait's
+version. Versions are compared for equality only. The portrait
 statement (``cypher/api/get_portrait.cypher``) reads the version in the same round trip as the
 portrait, so a cached portrait is used only while its version is current, in whichever worker.
 
@@ -30,14 +32,12 @@ def as_version(raw: Sequence[int]) -> Version:
     return int(raw[0]), int(raw[1])
 
 
-def portraits_changed(db: Database, customers: Sequence[str] | None) -> int:
-    """Record that these customers' portraits (None: everyone's) changed; returns the counter's value."""
+def portraits_changed(db: Database, customers: Sequence[str] | None) -> None:
+    """Record that these customers' portraits (None: everyone's) changed."""
     if customers is None:
-        return int(db.write(queries.api.bump_portrait_epoch)[0]["seq"])
-    if not customers:
-        return 0
-    rows = db.write(queries.api.bump_portrait_versions, ids=list(customers))
-    return int(rows[0]["seq"]) if rows else 0
+        db.write(queries.api.bump_portrait_epoch)
+    elif customers:
+        db.write(queries.api.bump_portrait_versions, ids=sorted(set(customers)))  # one lock order: no deadlock
 
 
 async def portrait_versions(db: AsyncDatabase, customers: Sequence[str]) -> dict[str, Version | None]:

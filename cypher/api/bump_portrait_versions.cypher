@@ -1,9 +1,12 @@
-// These customers' portraits changed: each gets the next number of the one counter, so caches in
-// every API worker (and subscriptions) see a new version on their next read.
-MERGE (k:ChangeCounter {name: 'portraits'})
-SET k.seq = coalesce(k.seq, 0) + 1
-WITH k.seq AS seq
+// These customers' portraits changed: each one's own version moves, so caches in every API worker
+// (and subscriptions) see a new version on their next read. Only these customers' nodes are
+// locked: no node that every writer shares, so concurrent recordEvents, consents and loads of
+// different customers never wait for each other here. The first SET reads the property it writes,
+// which makes Cypher take the node's write lock before the read (no lost increment); the second
+// lifts the version to the clock, so a customer erased and loaded again under the same id never
+// shows a version an old cache entry holds.
 UNWIND $ids AS id
 MATCH (c:Customer {customerId: id})
-SET c.portraitVersion = seq
-RETURN seq, count(c) AS customers
+SET c.portraitVersion = coalesce(c.portraitVersion, 0) + 1
+SET c.portraitVersion = CASE WHEN c.portraitVersion < timestamp() THEN timestamp() ELSE c.portraitVersion END
+RETURN count(c) AS customers
