@@ -5,8 +5,8 @@ Entries name the subject by keyed hash (:func:`ckg.graph.suppression.subject_key
 audit entry, so erasure leaves nothing to scrub. A background thread writes the buffer every
 second, or at once when it holds 500 entries; the request that fills it only wakes the thread, so
 no write (nor, while Neo4j is down, its retries) ever runs on the API's event loop. Entries that
-could not be written are kept for the next flush. :meth:`ReadAudit.flush` writes the buffer at once
-(shutdown, tests).
+could not be written are kept for the next flush; a backlog is written in transactions of 500.
+:meth:`ReadAudit.flush` writes the buffer at once (shutdown, tests).
 """
 
 from __future__ import annotations
@@ -53,19 +53,21 @@ class ReadAudit:
         """Write the buffer; False when Neo4j refused it (the entries are kept for the next flush)."""
         with self._lock:
             rows, self._rows = self._rows, []
-        if not rows:
-            return True
-        try:
-            self.db.write(queries.privacy.record_audit_batch, rows=rows)
-        except CkgError as exc:
-            with self._lock:
-                self._rows = rows + self._rows
-                dropped = len(self._rows) - MAX_BUFFERED
-                if dropped > 0:
-                    del self._rows[:dropped]
-            log.error("could not write %d read-audit entries (%s); keeping them for the next flush%s", len(rows),
-                      exc, f", {dropped} oldest dropped" if dropped > 0 else "")
-            return False
+        # In transactions of FLUSH_ROWS at most: a backlog after an outage holds no connection and
+        # no lock for long, so the API's own transactions are not kept waiting behind it.
+        for start in range(0, len(rows), FLUSH_ROWS):
+            try:
+                self.db.write(queries.privacy.record_audit_batch, rows=rows[start:start + FLUSH_ROWS])
+            except CkgError as exc:
+                unwritten = rows[start:]
+                with self._lock:
+                    self._rows = unwritten + self._rows
+                    dropped = len(self._rows) - MAX_BUFFERED
+                    if dropped > 0:
+                        del self._rows[:dropped]
+                log.error("could not write %d read-audit entries (%s); keeping them for the next flush%s",
+                          len(unwritten), exc, f", {dropped} oldest dropped" if dropped > 0 else "")
+                return False
         return True
 
     def _loop(self) -> None:

@@ -108,6 +108,40 @@ def test_a_full_read_audit_buffer_is_written_by_its_thread_never_by_the_request(
         db.close()
 
 
+def test_a_read_audit_backlog_is_written_in_transactions_of_500_and_what_fails_is_kept_in_order(
+        tmp_path: Any) -> None:
+    from ckg.graph import audit
+    from ckg.graph.errors import DatabaseUnavailable
+
+    class Recording:  # stands for the Database: this is about how the buffer is cut, not about Neo4j
+        settings = Settings(home=tmp_path)
+        fail_at: int | None = None
+
+        def __init__(self) -> None:
+            self.writes: list[list[dict[str, Any]]] = []
+
+        def write(self, query: Any, rows: list[dict[str, Any]]) -> list[Any]:
+            if len(self.writes) == self.fail_at:
+                raise DatabaseUnavailable("Neo4j went away")
+            self.writes.append(rows)
+            return []
+
+    db = Recording()
+    trail = audit.ReadAudit(db)  # type: ignore[arg-type]
+    trail._stop.set()  # no background flush: this test flushes by hand
+    trail._wake.set()
+    trail._thread.join()
+    for i in range(1200):
+        trail.read("t", f"c{i}", "email")
+    assert trail.flush() and [len(w) for w in db.writes] == [500, 500, 200]
+    for i in range(1200):
+        trail.read("t", f"c{i}", "email")
+    db.writes, db.fail_at = [], 1  # the second transaction fails
+    expected = list(trail._rows)
+    assert not trail.flush()
+    assert db.writes == [expected[:500]] and trail._rows == expected[500:]  # the rest, in order, for next time
+
+
 def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp_path: Any) -> None:
     """Requests fail fast (2 s of retries), the background jobs (a full refresh, a segment) retry as
     long as the CLI: their work runs on the runner's database (``JobProgress.db``)."""
@@ -124,7 +158,7 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             assert state.db.tx_timeout == REQUEST_TX_SECONDS  # Neo4j stops what a client stopped waiting for
             assert state.jobs.db.retry_seconds == RETRY_SECONDS
             assert state.jobs.db.tx_timeout is None  # a full refresh takes minutes
-            assert state.audit.db.tx_timeout is None  # a backlog after an outage is one large write
+            assert state.audit.db.tx_timeout is None  # a backlog after an outage: many writes of 500
             assert state.audit.db.retry_seconds == API_RETRY_SECONDS
             assert state.jobs.db.driver is state.db.driver  # one driver per process
             # at most 5 transactions of this worker on the server per driver; a request waits 2 s
