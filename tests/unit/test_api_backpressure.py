@@ -78,6 +78,26 @@ def test_a_short_retry_view_fails_fast_while_the_original_keeps_its_own() -> Non
         db.close()
 
 
+def test_an_api_read_is_tried_again_for_its_retry_time_then_reported_unavailable() -> None:
+    """The API's reads are auto-commit transactions (one round trip) that ckg retries itself, as the
+    driver retries a managed one: an unreachable server is tried again for RETRY_SECONDS, not once."""
+    from ckg.graph import async_db
+
+    db = async_db.AsyncDatabase(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2))
+
+    async def read() -> float:
+        started = time.monotonic()
+        try:
+            with pytest.raises(DatabaseUnavailable):
+                await db.read(queries.api.get_portrait_heads, ids=["c1"])
+            return time.monotonic() - started
+        finally:
+            await db.close()
+
+    took = asyncio.run(read())
+    assert async_db.RETRY_SECONDS * 0.7 <= took < async_db.DEADLINE_SECONDS
+
+
 def test_a_full_read_audit_buffer_is_written_by_its_thread_never_by_the_request(tmp_path: Any) -> None:
     """A request that fills the buffer must not write (nor retry against a Neo4j that is down) on the
     API's event loop: it only wakes the audit thread."""
