@@ -67,20 +67,35 @@ class Soak:
     started_at: float | None = None
 
 
-def worker_rss(parent: int) -> dict[int, int]:
-    """Resident memory (kB) of the uvicorn parent's children, by pid."""
-    out: dict[int, int] = {}
+def _children(pid: int) -> list[int]:
     try:
-        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
-        return out
-    for pid in children:
+        return []
+
+
+def worker_rss(root: int) -> dict[int, int]:
+    """Resident memory (kB) of the API's workers, by pid: the children of the uvicorn process that
+    ``ckg serve`` (``root``) runs as its child."""
+    out: dict[int, int] = {}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        kids = _children(pid)
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    out[int(pid)] = int(line.split()[1])
+            supervisor = b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
-            pass
+            supervisor = False
+        if not supervisor:
+            todo.extend(kids)
+            continue
+        for kid in kids:
+            try:
+                for line in Path(f"/proc/{kid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        out[kid] = int(line.split()[1])
+            except OSError:
+                pass
     return out
 
 
