@@ -10,6 +10,7 @@ else counted as they stream in).
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -20,6 +21,7 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -38,6 +40,7 @@ from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.response_cache import Plan, ResponseCache, answered, capturing, end_capture, start_capture
 from ckg.gql.schema import build_schema
+from ckg.graph import warmup
 from ckg.graph.async_db import RETRY_SECONDS as ASYNC_RETRY_SECONDS
 from ckg.graph.async_db import AsyncDatabase
 from ckg.graph.audit import ReadAudit
@@ -331,6 +334,34 @@ class Shed:
             self.in_flight -= 1
 
 
+#: The longest the API waits for its warm-up before it serves anyway.
+WARM_UP_SECONDS = 60.0
+
+
+async def warm_up(state: Any) -> None:
+    """Have Neo4j plan the API's statements (graph.warmup): the reads on the async driver, a rehearsed
+    recordEvents in a thread. Never fails: with Neo4j down or empty the API starts all the same."""
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(WARM_UP_SECONDS):
+            on = await run_in_threadpool(warmup.subjects, state.db)
+            if on is None:
+                return
+            await warmup.rehearse_reads(state.adb, on)
+            await run_in_threadpool(warmup.rehearse_writes, state.db, on)
+    except (CkgError, TimeoutError) as exc:
+        log.warning("warm-up of Neo4j's plans stopped after %s: %s", warmup.took_since(started), exc)
+        return
+    log.info("warm-up of Neo4j's plans: %s", warmup.took_since(started))
+
+
+def rewarm(state: Any) -> None:
+    """Neo4j answers again after an outage (a restarted server has no plans): warm up in the
+    background, one warm-up at a time, while requests are served."""
+    if state.warming is None or state.warming.done():
+        state.warming = asyncio.get_running_loop().create_task(warm_up(state), name="ckg-warm-up")
+
+
 def create_unbatched_app() -> Starlette:
     """The API with DataLoaders that load one key per query: the naive N+1 baseline of ``bench api``."""
     return create_app(batch_loads=False)
@@ -362,6 +393,9 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
         # the audit writer may flush a backlog of up to 100,000 entries after an outage: no time limit
         app.state.audit = ReadAudit(app.state.db.retrying(ASYNC_RETRY_SECONDS))
+        app.state.warming = None
+        await warm_up(app.state)  # before the first request: a server just started plans each statement once
+        app.state.adb.on_recovered = lambda: rewarm(app.state)
         try:
             yield
         finally:

@@ -29,7 +29,7 @@ from neo4j.api import AsyncBookmarkManager, BookmarkManager
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ckg.graph.db import QUEUE_SECONDS, Database, Row
-from ckg.graph.errors import WriteInReadTransaction
+from ckg.graph.errors import DatabaseUnavailable, WriteInReadTransaction
 from ckg.graph.queries import Query
 from ckg.graph.settings import Settings
 from ckg.graph.statement_access import writes_to_store
@@ -100,6 +100,10 @@ class AsyncDatabase:
         #: Connections the pool may open (Settings.api_db_connections); ``in_use`` is reported
         #: against it in /metrics.
         self.pool_size = settings.api_db_connections
+        #: Whether the last call found Neo4j unavailable; ``on_recovered`` is called (on the event
+        #: loop, so it must not block) by the first call that succeeds after one that did not.
+        self.lost = False
+        self.on_recovered: Callable[[], None] = _nothing
 
     async def close(self) -> None:
         await self._driver.close()
@@ -130,16 +134,24 @@ class AsyncDatabase:
         return await self._run(query, params, RoutingControl.WRITE)
 
     async def _run(self, query: Query, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
-        # asyncio's TimeoutError is an OSError: errors() turns it into DatabaseUnavailable.
-        with self._counted(), self.errors():
-            async with asyncio.timeout(DEADLINE_SECONDS):
-                if routing is RoutingControl.READ:
-                    return await self._read_retried(DriverQuery(query.text, timeout=DEADLINE_SECONDS), params)
-                rows: list[Row] = await self._driver.execute_query(
-                    DriverQuery(query.text, timeout=DEADLINE_SECONDS), params, routing_=routing,
-                    database_=self.settings.neo4j_database,
-                    bookmark_manager_=self.bookmarks, result_transformer_=_rows)
-            return rows
+        try:
+            # asyncio's TimeoutError is an OSError: errors() turns it into DatabaseUnavailable.
+            with self._counted(), self.errors():
+                async with asyncio.timeout(DEADLINE_SECONDS):
+                    if routing is RoutingControl.READ:
+                        rows = await self._read_retried(DriverQuery(query.text, timeout=DEADLINE_SECONDS), params)
+                    else:
+                        rows = await self._driver.execute_query(
+                            DriverQuery(query.text, timeout=DEADLINE_SECONDS), params, routing_=routing,
+                            database_=self.settings.neo4j_database,
+                            bookmark_manager_=self.bookmarks, result_transformer_=_rows)
+        except DatabaseUnavailable:
+            self.lost = True
+            raise
+        if self.lost:  # the first answer after an outage
+            self.lost = False
+            self.on_recovered()
+        return rows
 
     async def _read_retried(self, query: DriverQuery, params: dict[str, Any]) -> list[Row]:
         loop = asyncio.get_running_loop()

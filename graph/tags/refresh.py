@@ -253,9 +253,11 @@ class Refresher:
     """Runs the derivations; one instance per refresh."""
 
     def __init__(self, db: Database, *, engine: str = "auto", as_of: str | None = None,
-                 progress: Progress | None = None, force: bool = False) -> None:
+                 progress: Progress | None = None, force: bool = False, rehearse: bool = False) -> None:
         self.db = db
         self.force = force
+        #: An incremental refresh that runs every statement and then rolls its transaction back.
+        self.rehearse = rehearse
         self._state: fp.GraphState | None = None
         #: Why every unit runs although a fingerprint may be unchanged (the outputs were touched).
         self._rerun = ""
@@ -472,8 +474,17 @@ class Refresher:
                 derived = self._derive(tx, p, derive, params, ids)
                 rows.extend(derived)
                 stages.append(Stage(p.name, time.perf_counter() - started, len(derived)))
-            return stages, write_tags(tx, chosen, ids, rows, self.now, sources)
+            writes = write_tags(tx, chosen, ids, rows, self.now, sources)
+            if self.rehearse:
+                raise _Rehearsed(stages)
+            return stages, writes
 
+        if self.rehearse:
+            try:
+                self.db.write_tx(work)
+            except _Rehearsed as done:
+                self.result.stages.extend(done.stages)
+            return self.result
         self.touched = True
         stages, writes = self.db.write_tx(work)
         self.result.stages.extend(stages)
@@ -562,6 +573,22 @@ def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: li
     f = family(family_name)
     db.write_tx(lambda tx: write_tags(tx, [f], ids, rows, now, {f.name: source}))
     return len(rows)
+
+
+class _Rehearsed(Exception):
+    """Ends a rehearsed refresh's transaction: the driver rolls it back."""
+
+    def __init__(self, stages: list[Stage]) -> None:
+        super().__init__("rehearsal")
+        self.stages = stages
+
+
+def rehearse_incremental(db: Database, customer_id: str) -> RefreshResult:
+    """Run one customer's incremental refresh, every statement as ``recordEvents`` runs it, and roll
+    it back: nothing changes, and Neo4j has planned and cached each statement (a server just started
+    or restarted plans each one the first time, which takes seconds on a cold server)."""
+    refresher = Refresher(db, rehearse=True)
+    return refresher.run(None, [customer_id])
 
 
 def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Sequence[str] | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -34,13 +36,24 @@ def test_healthz_reports_down_then_recovers_without_restarting_api(
     auth = {"Authorization": f"Bearer {tokens[Role.ANALYST]}"}
     with TestClient(create_app(settings.model_copy(update={"connection_timeout": 2.0}))) as c:
         assert c.get("/healthz").json()["neo4j"] == "up"
+        state = c.app.state  # type: ignore[attr-defined]
+        assert state.warming is None  # warmed up before serving; nothing since
+        portrait = {"query": 'query { portrait(customerId: "c0000001") { customer { id } } }'}
         neo4j_server.stop()
         try:
             down = c.get("/healthz")
             assert down.status_code == 503
             assert down.json()["neo4j"] == "down"
+            assert c.post("/graphql", json=portrait, headers=auth).status_code == 503
         finally:
             neo4j_server.start()
         up = c.get("/healthz")
         assert up.status_code == 200 and up.json()["neo4j"] == "up"
         assert c.post("/graphql", json={"query": "{ server { edition } }"}, headers=auth).json()["data"]
+        assert c.post("/graphql", json=portrait, headers=auth).json()["data"]["portrait"]["customer"]["id"]
+        # the first answer after the outage started a warm-up of the restarted server's plans
+        deadline = time.monotonic() + 60
+        while not (state.warming is not None and state.warming.done()):
+            assert time.monotonic() < deadline, "no warm-up after the outage"
+            time.sleep(0.1)
+        assert state.warming.exception() is None
