@@ -312,10 +312,7 @@ class Measured:
 class Shed:
     """ASGI middleware: at most ``limit`` HTTP requests at once in this worker; the next ones get 503
     with Retry-After at once, so a slow or unreachable Neo4j cannot pile up a backlog that outlives
-    it. So do requests that come while the worker warms a restarted Neo4j's plans after an outage
-    (:func:`rewarm`, at most WARM_UP_SECONDS): otherwise each would plan every statement on its own on
-    the cold server, all at once, and hold its connection for seconds. /healthz and /metrics are
-    never shed; WebSockets (subscriptions) are not counted."""
+    it. /healthz and /metrics are never shed; WebSockets (subscriptions) are not counted."""
 
     def __init__(self, app: Any, limit: int) -> None:
         self.app = app
@@ -328,11 +325,6 @@ class Shed:
             return
         if self.in_flight >= self.limit:
             await unavailable(f"this API worker is busy ({self.limit} requests in flight); retry shortly")(
-                scope, receive, send)
-            return
-        warming = getattr(getattr(scope.get("app"), "state", None), "warming", None)
-        if warming is not None and not warming.done():
-            await unavailable("Neo4j is back after an outage; this API worker is warming it up; retry shortly")(
                 scope, receive, send)
             return
         self.in_flight += 1
@@ -364,8 +356,8 @@ async def warm_up(state: Any) -> None:
 
 
 def rewarm(state: Any) -> None:
-    """Neo4j answers again after an outage (a restarted server has no plans): warm up, one warm-up at
-    a time; meanwhile new requests get 503 with Retry-After (:class:`Shed`)."""
+    """Neo4j answers again after an outage (a restarted server has no plans): warm up in the
+    background, one warm-up at a time, while requests are served."""
     if state.warming is None or state.warming.done():
         state.warming = asyncio.get_running_loop().create_task(warm_up(state), name="ckg-warm-up")
 

@@ -50,17 +50,10 @@ def test_healthz_reports_down_then_recovers_without_restarting_api(
         up = c.get("/healthz")
         assert up.status_code == 200 and up.json()["neo4j"] == "up"
         assert c.post("/graphql", json={"query": "{ server { edition } }"}, headers=auth).json()["data"]
-        # the first answer after the outage started a warm-up of the restarted server's plans; until it
-        # ends, requests get 503 with Retry-After at once, then the portrait is served again
+        assert c.post("/graphql", json=portrait, headers=auth).json()["data"]["portrait"]["customer"]["id"]
+        # the first answer after the outage started a warm-up of the restarted server's plans
         deadline = time.monotonic() + 60
-        while (answer := c.post("/graphql", json=portrait, headers=auth)).status_code != 200:
-            assert answer.status_code == 503 and answer.headers["retry-after"], answer.text
-            assert time.monotonic() < deadline, "not served again within 60 s"
-            time.sleep(0.1)
-        assert answer.json()["data"]["portrait"]["customer"]["id"] == "c0000001"
-        assert state.warming is not None
-        while not state.warming.done():
-            assert time.monotonic() < deadline, "the warm-up did not end"
+        while not (state.warming is not None and state.warming.done()):
+            assert time.monotonic() < deadline, "no warm-up after the outage"
             time.sleep(0.1)
         assert state.warming.exception() is None
-        assert c.post("/graphql", json=portrait, headers=auth).status_code == 200  # served again once warm

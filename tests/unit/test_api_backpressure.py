@@ -63,38 +63,6 @@ def test_requests_over_the_bound_get_503_with_retry_after_and_the_bound_frees_up
     asyncio.run(scenario())
 
 
-def test_while_a_worker_warms_a_restarted_neo4j_requests_get_503_at_once_and_health_answers() -> None:
-    from types import SimpleNamespace
-
-    async def ok_app(scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
-
-    async def call(app: Shed, path: str, state: Any) -> dict[str, Any]:
-        sent: list[dict[str, Any]] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        await app({**_scope(path), "app": SimpleNamespace(state=state)}, receive, send)
-        return sent[0]
-
-    async def scenario() -> None:
-        app, state = Shed(ok_app, limit=4), SimpleNamespace(warming=None)
-        assert (await call(app, "/graphql", state))["status"] == 200
-        state.warming = asyncio.get_running_loop().create_future()  # a warm-up under way (gql.app.rewarm)
-        refused = await call(app, "/graphql", state)
-        assert refused["status"] == 503 and (b"retry-after", b"5") in refused["headers"]
-        assert (await call(app, "/healthz", state))["status"] == 200
-        state.warming.set_result(None)
-        assert (await call(app, "/graphql", state))["status"] == 200
-
-    asyncio.run(scenario())
-
-
 def test_a_short_retry_view_fails_fast_while_the_original_keeps_its_own() -> None:
     # Nothing listens on port 1: every attempt fails at once and is retried until the retry time ends.
     db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2), retry_seconds=0.3)
