@@ -352,6 +352,9 @@ async def warm_up(state: Any) -> None:
     except (CkgError, TimeoutError) as exc:
         log.warning("warm-up of Neo4j's plans stopped after %s: %s", warmup.took_since(started), exc)
         return
+    except Exception:  # a warm-up is an optimisation: whatever went wrong, the API serves
+        log.exception("warm-up of Neo4j's plans failed after %s", warmup.took_since(started))
+        return
     log.info("warm-up of Neo4j's plans: %s", warmup.took_since(started))
 
 
