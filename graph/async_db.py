@@ -26,7 +26,7 @@ from typing import Any, cast
 from neo4j import READ_ACCESS, AsyncGraphDatabase, AsyncResult, RoutingControl
 from neo4j import Query as DriverQuery
 from neo4j.api import AsyncBookmarkManager, BookmarkManager
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError, DriverError, Neo4jError
 
 from ckg.graph.db import QUEUE_SECONDS, Database, Row
 from ckg.graph.errors import DatabaseUnavailable, WriteInReadTransaction
@@ -100,8 +100,8 @@ class AsyncDatabase:
         #: Connections the pool may open (Settings.api_db_connections); ``in_use`` is reported
         #: against it in /metrics.
         self.pool_size = settings.api_db_connections
-        #: Whether the last call found Neo4j unavailable; ``on_recovered`` is called (on the event
-        #: loop, so it must not block) by the first call that succeeds after one that did not.
+        #: Whether a call found Neo4j unreachable (not merely busy) since the last that succeeded;
+        #: ``on_recovered`` is called (on the event loop: it must not block) by the next that succeeds.
         self.lost = False
         self.on_recovered: Callable[[], None] = _nothing
 
@@ -145,8 +145,9 @@ class AsyncDatabase:
                             DriverQuery(query.text, timeout=DEADLINE_SECONDS), params, routing_=routing,
                             database_=self.settings.neo4j_database,
                             bookmark_manager_=self.bookmarks, result_transformer_=_rows)
-        except DatabaseUnavailable:
-            self.lost = True
+        except DatabaseUnavailable as exc:
+            # unreachable or not serving; not merely busy (every connection of this worker in use)
+            self.lost = self.lost or not isinstance(exc.__cause__, ConnectionAcquisitionTimeoutError)
             raise
         if self.lost:  # the first answer after an outage
             self.lost = False
