@@ -394,7 +394,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
-        # the audit writer may flush a backlog of up to 100,000 entries after an outage: no time limit
+        # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
+        # transaction: no time limit
         app.state.audit = ReadAudit(app.state.db.retrying(ASYNC_RETRY_SECONDS))
         app.state.warming = None
         await warm_up(app.state)  # before the first request: a server just started plans each statement once
@@ -402,6 +403,8 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         try:
             yield
         finally:
+            if app.state.warming is not None:
+                app.state.warming.cancel()
             await app.state.watch.close()
             app.state.jobs.close()
             app.state.audit.close()
