@@ -13,7 +13,6 @@ an outage (gql.app).
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,8 +23,6 @@ from ckg.graph.db import Database
 from ckg.graph.portrait import fetch_portrait, portrait_heads
 from ckg.graph.queries import queries
 from ckg.graph.tags.refresh import rehearse_incremental
-
-log = logging.getLogger("ckg.warmup")
 
 
 @dataclass(frozen=True)
