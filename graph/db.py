@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
@@ -41,6 +41,14 @@ from ckg.graph.statement_access import writes_to_store
 Row = dict[str, Any]
 T = TypeVar("T")
 DEFAULT_BATCH_SIZE = 5000
+
+
+class _RolledBack(Exception):
+    """Carries a rehearsed unit of work's result out of its transaction (:meth:`Database.rehearse_tx`)."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__("rolled back")
+        self.result = result
 
 
 class TxRunner:
@@ -215,6 +223,19 @@ class Database:
         self._count()
         with self.errors(), self._session() as session:
             return session.execute_write(self._timed(lambda tx: work(TxRunner(tx))))
+
+    def rehearse_tx(self, work: Callable[[TxRunner], T]) -> T:
+        """Run ``work`` as :meth:`write_tx` does, then roll the transaction back: every statement is
+        sent (and planned by the server), nothing it wrote stays. Returns what ``work`` returned."""
+
+        def rolled_back(tx: TxRunner) -> T:
+            raise _RolledBack(work(tx))  # an exception of its own: the driver rolls back, no retry
+
+        try:
+            self.write_tx(rolled_back)
+        except _RolledBack as done:
+            return cast(T, done.result)
+        raise AssertionError("a rehearsed transaction committed")  # pragma: no cover
 
     def write_batches(
         self,

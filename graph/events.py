@@ -63,14 +63,11 @@ class Recorded:
     unknown_products: list[str]
 
 
-class _Rehearsed(Exception):
-    """Ends a rehearsed write's transaction: the driver rolls it back."""
-
-
 def record(db: Database, events: list[Event], *, rehearse: bool = False) -> Recorded:
     """Check the batch, then store events whose customer and product exist (idempotent on eventId);
     report the others. Raises :class:`InvalidEvent`, storing nothing, when one event is malformed.
-    ``rehearse``: run every statement, then roll back (graph.warmup): nothing is stored."""
+    ``rehearse``: run every statement, then roll back (graph.warmup): nothing is stored, and
+    the result says what would have been."""
     check(events)
     customers = sorted({e.customer_id for e in events})
     skus = sorted({e.sku for e in events if e.sku})
@@ -86,11 +83,6 @@ def record(db: Database, events: list[Event], *, rehearse: bool = False) -> Reco
                                     "sku": e.sku, "query": e.query, "device": e.device})
         for kind, rows in by_type.items():
             tx.run(EVENT_WRITES[kind], rows=rows)
-        if rehearse:
-            raise _Rehearsed()
         return Recorded(sum(len(v) for v in by_type.values()), sorted(missing_c), sorted(missing_p))
 
-    try:
-        return db.write_tx(work)
-    except _Rehearsed:
-        return Recorded(0, [], [])
+    return db.rehearse_tx(work) if rehearse else db.write_tx(work)

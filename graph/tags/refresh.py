@@ -474,16 +474,10 @@ class Refresher:
                 derived = self._derive(tx, p, derive, params, ids)
                 rows.extend(derived)
                 stages.append(Stage(p.name, time.perf_counter() - started, len(derived)))
-            writes = write_tags(tx, chosen, ids, rows, self.now, sources)
-            if self.rehearse:
-                raise _Rehearsed(stages)
-            return stages, writes
+            return stages, write_tags(tx, chosen, ids, rows, self.now, sources)
 
-        if self.rehearse:
-            try:
-                self.db.write_tx(work)
-            except _Rehearsed as done:
-                self.result.stages.extend(done.stages)
+        if self.rehearse:  # every statement sent, then rolled back: no write to report (graph.warmup)
+            self.result.stages.extend(self.db.rehearse_tx(work)[0])
             return self.result
         self.touched = True
         stages, writes = self.db.write_tx(work)
@@ -573,14 +567,6 @@ def replace_family_tags(db: Database, family_name: str, ids: list[str], rows: li
     f = family(family_name)
     db.write_tx(lambda tx: write_tags(tx, [f], ids, rows, now, {f.name: source}))
     return len(rows)
-
-
-class _Rehearsed(Exception):
-    """Ends a rehearsed refresh's transaction: the driver rolls it back."""
-
-    def __init__(self, stages: list[Stage]) -> None:
-        super().__init__("rehearsal")
-        self.stages = stages
 
 
 def rehearse_incremental(db: Database, customer_id: str) -> RefreshResult:
