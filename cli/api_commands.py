@@ -151,11 +151,7 @@ def run_supervised(cmd: list[str], env: dict[str, str]) -> int:
     forward = lambda signum, frame: child.send_signal(signum)  # noqa: E731
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:  # pragma: no cover  # the handler above replaced it
-                continue
+        return child.wait()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
