@@ -7,7 +7,8 @@ from ckg.graph.queries import queries
 
 
 def apply_schema(db: Database) -> int:
-    """Apply every ``cypher/schema/*.cypher`` statement (all ``IF NOT EXISTS``); return how many."""
+    """Apply every ``cypher/schema/*.cypher`` statement (each idempotent: ``IF NOT EXISTS``, or
+    ``IF EXISTS`` for an index that is no longer wanted); return how many."""
     applied = 0
     db.write(queries.admin.rename_duplicate_token_names)  # databases from before names were unique
     for query in queries.schema:

@@ -22,3 +22,14 @@ def test_tokens_that_shared_a_name_get_unique_names(db: Database) -> None:
         assert "api_token_name_unique" in constraint_names(db)
     finally:
         apply_schema(db)
+
+
+def test_an_index_no_statement_searches_by_is_dropped(db: Database) -> None:
+    """Older databases indexed HAS_TAG.computedAt, which every tag write paid for and nothing read."""
+    index = q("SHOW INDEXES YIELD name WHERE name = 'has_tag_computed_at_index' RETURN name")
+    db.run_autocommit(q("CREATE INDEX has_tag_computed_at_index IF NOT EXISTS FOR ()-[r:HAS_TAG]-() ON (r.computedAt)"))
+    assert db.read(index)
+    apply_schema(db)
+    assert db.read(index) == []
+    apply_schema(db)  # idempotent once it is gone
+    assert db.read(index) == []
