@@ -13,6 +13,8 @@ Every refresh that may have changed a portrait calls it (``ckg.graph.tags.refres
 that ran a stage or the consent sweep, wrote tags or pruned history), so recordEvents,
 recordConsent, ``ckg tags refresh`` and the refresh after an erasure move it; a full refresh that
 skipped everything (nothing changed) or was refused the lock does not, and every cache stays valid.
+The incremental refresh (recordEvents) moves its customers' versions inside its own transaction
+(:func:`portraits_changed_in`), so the new tags and the new version commit together.
 The API's erasure and consent mutations call it too, right after their own writes.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ckg.graph.async_db import AsyncDatabase
-from ckg.graph.db import Database
+from ckg.graph.db import Database, TxRunner
 from ckg.graph.queries import queries
 
 Version = tuple[int, int]
@@ -38,6 +40,13 @@ def portraits_changed(db: Database, customers: Sequence[str] | None) -> None:
         db.write(queries.api.bump_portrait_epoch)
     elif customers:
         db.write(queries.api.bump_portrait_versions, ids=sorted(set(customers)))  # one lock order: no deadlock
+
+
+def portraits_changed_in(tx: TxRunner, customers: Sequence[str]) -> None:
+    """:func:`portraits_changed` for some customers, inside the transaction that changed them: the
+    new version commits with the change (the incremental refresh of ``recordEvents``)."""
+    if customers:
+        tx.run(queries.api.bump_portrait_versions, ids=sorted(set(customers)))
 
 
 async def portrait_versions(db: AsyncDatabase, customers: Sequence[str]) -> dict[str, Version | None]:

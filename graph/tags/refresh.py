@@ -147,9 +147,9 @@ _data_ends: dict[tuple[str, str], tuple[float, str]] = {}
 _data_end_reader = threading.Lock()
 
 
-def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
-    """The "as of" of an incremental refresh of ``ids``: the graph's data end (read at most once a
-    minute per process) or these customers' newest order or event, whichever is later."""
+def known_data_end(db: Database) -> str:
+    """The graph's data end as this process last read it (read again at most once a minute, by one
+    thread at a time: the others go on with the last value, unless none is known yet)."""
     key = (db.settings.neo4j_uri, db.settings.neo4j_database)
     known = _data_ends.get(key)
     if (known is None or time.monotonic() - known[0] > DATA_END_TTL_SECONDS) \
@@ -162,7 +162,19 @@ def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
         finally:
             _data_end_reader.release()
     assert known is not None
-    return str(db.read(queries.tags.find_customers_data_end, ids=list(ids), known=known[1])[0]["asOf"])
+    return known[1]
+
+
+def customers_as_of(run: Callable[..., list[Any]], ids: Sequence[str], known: str) -> str:
+    """The later of ``known`` (the graph's data end) and these customers' newest order or event;
+    ``run`` is a transaction's (the incremental refresh reads it in its own) or a database's."""
+    return str(run(queries.tags.find_customers_data_end, ids=list(ids), known=known)[0]["asOf"])
+
+
+def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
+    """The "as of" of an incremental refresh of ``ids``: the graph's data end (read at most once a
+    minute per process) or these customers' newest order or event, whichever is later."""
+    return customers_as_of(db.read, ids, known_data_end(db))
 
 
 def _ids(db: Database, entity: str) -> Iterator[list[str]]:
@@ -273,6 +285,8 @@ class Refresher:
         #: Whether the refresh may have changed a portrait: a stage or the consent sweep began,
         #: or history was pruned (refresh() moves the portraits' version only then).
         self.touched = False
+        #: The incremental path moves its customers' portrait versions in its own transaction.
+        self.versions_moved = False
         self._pages: dict[str, list[list[str]]] = {}
 
     def ids(self, entity: str) -> list[list[str]]:
@@ -304,9 +318,6 @@ class Refresher:
                 raise CkgError(f"unknown tag family {name!r}; `ckg tags list` shows them") from None
         chosen = [f for f in FAMILIES if f.name in wanted]
         if customers is not None:
-            if not self._as_of:
-                self.now = incremental_as_of(self.db, customers)
-                self.result.as_of = self.now
             return self._incremental(chosen, list(customers))
         self._state = fp.GraphState.read(self.db)
         self.partial = bool(only) or bool(self._as_of)
@@ -460,27 +471,36 @@ class Refresher:
     def _incremental(self, families: list[TagFamily], ids: list[str]) -> RefreshResult:
         """A few customers after new events: every incremental Cypher pass, then one write, in one transaction.
 
+        The same transaction reads the "as of" (unless one was given) and moves these customers'
+        portrait versions (:mod:`ckg.graph.changes`), so a reader sees the new tags and the new
+        version together, and the refresh costs one transaction, not three.
         Population-level families (RFM quintiles, communities, propensity) wait for a full refresh.
         """
         chosen = [f for f in families if f.applies_to == "Customer" and f.refresh == "incremental" and f.query_name]
         prepared = [(p, collected(queries.get(p.query_name)), self._pass_params(p)) for p in cypher_passes(chosen)]
         sources = {f.name: f"cypher:{f.query_name}" for f in chosen}
+        known = None if self._as_of else known_data_end(self.db)
 
         def work(tx: TxRunner) -> tuple[list[Stage], Counter[str]]:
+            if known is not None:
+                self.now = self.result.as_of = customers_as_of(tx.run, ids, known)
             stages, rows = [], []
             apply_consents(tx, ids)  # also drops algorithm tags a withdrawal no longer allows
             for p, derive, params in prepared:
                 started = time.perf_counter()
-                derived = self._derive(tx, p, derive, params, ids)
+                derived = self._derive(tx, p, derive, {**params, "now": self.now}, ids)
                 rows.extend(derived)
                 stages.append(Stage(p.name, time.perf_counter() - started, len(derived)))
-            return stages, write_tags(tx, chosen, ids, rows, self.now, sources)
+            writes = write_tags(tx, chosen, ids, rows, self.now, sources)
+            changes.portraits_changed_in(tx, ids)
+            return stages, writes
 
         if self.rehearse:  # every statement sent, then rolled back: no write to report (graph.warmup)
             self.result.stages.extend(self.db.rehearse_tx(work)[0])
             return self.result
         self.touched = True
         stages, writes = self.db.write_tx(work)
+        self.versions_moved = True  # in the transaction (work): refresh() need not move them again
         self.result.stages.extend(stages)
         self.result.tag_writes.update(writes)
         if self._as_of and sum(writes.values()):
@@ -600,5 +620,6 @@ def refresh(db: Database, *, only: Iterable[str] | None = None, customers: Seque
     finally:  # API caches and subscriptions see what changed (graph.changes)
         written: int = sum(refresher.result.tag_writes.values())
         if refresher.touched or written > 0:
-            changes.portraits_changed(db, customers)
+            if not refresher.versions_moved:
+                changes.portraits_changed(db, customers)
             refresher.result.portraits_moved = True

@@ -139,6 +139,27 @@ def test_incremental_refresh_adds_new_interest_and_leaves_others_alone(tagged: D
     assert after == before
 
 
+def test_incremental_refresh_is_one_transaction_that_moves_the_version_with_the_tags(tagged: Database) -> None:
+    """recordEvents' refresh: the "as of", the passes, the tag writes and the portrait version in
+    one transaction (three before: the "as of" and the version each had their own)."""
+    from datetime import datetime
+
+    from ckg.graph.tags.refresh import known_data_end
+
+    version = q("MATCH (c:Customer {customerId: $id}) RETURN c.portraitVersion AS v")
+    cid = "c0000007"
+    before = tagged.read(version, id=cid)[0]["v"]
+    known_data_end(tagged)  # the graph's data end, read at most once a minute per process
+    tagged.round_trips = 0
+    result = refresh(tagged, customers=[cid])
+    assert tagged.round_trips == 1
+    assert result.stages and result.portraits_moved
+    # read inside the transaction: the graph's data end or this customer's newest data, the later
+    assert datetime.fromisoformat(result.as_of) >= datetime.fromisoformat(known_data_end(tagged))
+    after = tagged.read(version, id=cid)[0]["v"]
+    assert after is not None and after != before
+
+
 def test_explain_missing_tag_is_not_found(tagged: Database) -> None:
     with pytest.raises(NotFound):
         explain(tagged, "c0000001", "high_value_nonexistent")
