@@ -165,16 +165,10 @@ def known_data_end(db: Database) -> str:
     return known[1]
 
 
-def customers_as_of(run: Callable[..., list[Any]], ids: Sequence[str], known: str) -> str:
-    """The later of ``known`` (the graph's data end) and these customers' newest order or event;
-    ``run`` is a transaction's (the incremental refresh reads it in its own) or a database's."""
-    return str(run(queries.tags.find_customers_data_end, ids=list(ids), known=known)[0]["asOf"])
-
-
-def incremental_as_of(db: Database, ids: Sequence[str]) -> str:
-    """The "as of" of an incremental refresh of ``ids``: the graph's data end (read at most once a
-    minute per process) or these customers' newest order or event, whichever is later."""
-    return customers_as_of(db.read, ids, known_data_end(db))
+def customers_as_of(tx: TxRunner, ids: Sequence[str], known: str) -> str:
+    """The "as of" of an incremental refresh of ``ids``, read in its own transaction: the later of
+    ``known`` (the graph's data end, :func:`known_data_end`) and these customers' newest order or event."""
+    return str(tx.run(queries.tags.find_customers_data_end, ids=list(ids), known=known)[0]["asOf"])
 
 
 def _ids(db: Database, entity: str) -> Iterator[list[str]]:
@@ -483,7 +477,7 @@ class Refresher:
 
         def work(tx: TxRunner) -> tuple[list[Stage], Counter[str]]:
             if known is not None:
-                self.now = self.result.as_of = customers_as_of(tx.run, ids, known)
+                self.now = self.result.as_of = customers_as_of(tx, ids, known)
             stages, rows = [], []
             apply_consents(tx, ids)  # also drops algorithm tags a withdrawal no longer allows
             for p, derive, params in prepared:

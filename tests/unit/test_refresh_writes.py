@@ -47,12 +47,15 @@ def test_the_data_end_is_read_by_one_request_at_a_time(monkeypatch: pytest.Monke
         return f"end-{len(calls)}"
 
     asked: list[str] = []
-    db = SimpleNamespace(settings=SimpleNamespace(neo4j_uri="bolt://test-data-end", neo4j_database="x"),
-                         read=lambda query, **params: asked.append(params["known"]) or [{"asOf": params["known"]}])
+    db = SimpleNamespace(settings=SimpleNamespace(neo4j_uri="bolt://test-data-end", neo4j_database="x"))
+
+    def ask() -> None:
+        asked.append(refresh_module.known_data_end(db))  # type: ignore[arg-type]
+
     monkeypatch.setattr(refresh_module, "data_end", slow_data_end)
     key = ("bolt://test-data-end", "x")
     monkeypatch.setitem(refresh_module._data_ends, key, (time.monotonic() - 3600, "stale"))
-    threads = [threading.Thread(target=refresh_module.incremental_as_of, args=(db, ["c1"])) for _ in range(8)]
+    threads = [threading.Thread(target=ask) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -60,7 +63,7 @@ def test_the_data_end_is_read_by_one_request_at_a_time(monkeypatch: pytest.Monke
     assert len(calls) == 1
     assert set(asked) <= {"stale", "end-1"} and "end-1" in asked and len(asked) == 8
     monkeypatch.delitem(refresh_module._data_ends, key)  # none known: the first reader is waited for
-    threads = [threading.Thread(target=refresh_module.incremental_as_of, args=(db, ["c1"])) for _ in range(4)]
+    threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
