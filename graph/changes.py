@@ -39,14 +39,14 @@ def portraits_changed(db: Database, customers: Sequence[str] | None) -> None:
     if customers is None:
         db.write(queries.api.bump_portrait_epoch)
     elif customers:
-        db.write(queries.api.bump_portrait_versions, ids=sorted(set(customers)))  # one lock order: no deadlock
+        db.write_tx(lambda tx: portraits_changed_in(tx, customers))
 
 
 def portraits_changed_in(tx: TxRunner, customers: Sequence[str]) -> None:
     """:func:`portraits_changed` for some customers, inside the transaction that changed them: the
     new version commits with the change (the incremental refresh of ``recordEvents``)."""
     if customers:
-        tx.run(queries.api.bump_portrait_versions, ids=sorted(set(customers)))
+        tx.run(queries.api.bump_portrait_versions, ids=sorted(set(customers)))  # one lock order: no deadlock
 
 
 async def portrait_versions(db: AsyncDatabase, customers: Sequence[str]) -> dict[str, Version | None]:
