@@ -18,6 +18,7 @@ never nodes or relationships (checked in the tests).
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -104,6 +105,17 @@ class AsyncDatabase:
         #: ``on_recovered`` is called (on the event loop: it must not block) by the next that succeeds.
         self.lost = False
         self.on_recovered: Callable[[], None] = _nothing
+        #: How long a read waits for one of the pool's connections (the driver's own bound applies
+        #: to writes); see :meth:`patient`.
+        self.queue_seconds = QUEUE_SECONDS
+
+    def patient(self) -> AsyncDatabase:
+        """The same driver, with reads that wait for a connection until the deadline rather than
+        :data:`QUEUE_SECONDS`: for the API's own background work (the warm-up after an outage), which
+        must not be shed while the requests in flight hold every connection."""
+        view = copy.copy(self)
+        view.queue_seconds = DEADLINE_SECONDS
+        return view
 
     async def close(self) -> None:
         await self._driver.close()
@@ -161,7 +173,8 @@ class AsyncDatabase:
         while True:
             try:
                 async with self._driver.session(database=self.settings.neo4j_database, default_access_mode=READ_ACCESS,
-                                                bookmark_manager=self.bookmarks) as session:
+                                                bookmark_manager=self.bookmarks,
+                                                connection_acquisition_timeout=self.queue_seconds) as session:
                     return await _rows(await session.run(query, params))
             except (Neo4jError, DriverError) as exc:
                 now = loop.time()

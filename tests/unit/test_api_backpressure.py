@@ -63,6 +63,70 @@ def test_requests_over_the_bound_get_503_with_retry_after_and_the_bound_frees_up
     asyncio.run(scenario())
 
 
+async def _call(app: Any, path: str, state: Any) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app({**_scope(path), "app": state}, receive, send)
+    return sent
+
+
+def test_graphql_requests_wait_for_a_re_warm_after_an_outage_and_run_after_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a worker re-warms Neo4j's plans after an outage, GraphQL requests are held (not run
+    against the cold server, not counted in flight), then run; over the hold bound they get 503 at
+    once; /healthz is never held; a warm-up that outlasts HOLD_SECONDS releases them all the same."""
+    from types import SimpleNamespace
+
+    from ckg.gql import app as app_module
+
+    order: list[str] = []
+
+    async def fast_app(scope: Any, receive: Any, send: Any) -> None:
+        order.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario() -> None:
+        warmed = asyncio.Event()
+
+        async def warm_up() -> None:
+            await warmed.wait()
+            order.append("warm-up done")
+
+        state = SimpleNamespace(state=SimpleNamespace(warming=asyncio.create_task(warm_up())))
+        shed = Shed(fast_app, limit=1)
+        monkeypatch.setattr(app_module, "HOLD_LIMIT", 3)
+        held = [asyncio.create_task(_call(shed, "/graphql", state)) for _ in range(3)]
+        await asyncio.sleep(0.01)
+        assert (shed.held, shed.in_flight, order) == (3, 0, [])  # more than `limit`, none shed
+        over = await _call(shed, "/graphql", state)
+        assert over[0]["status"] == 503 and (b"retry-after", b"5") in over[0]["headers"]
+        assert (await _call(shed, "/healthz", state))[0]["status"] == 200
+        assert order == ["/healthz"]
+        warmed.set()
+        assert [(await t)[0]["status"] for t in held] == [200, 200, 200]
+        assert order == ["/healthz", "warm-up done", "/graphql", "/graphql", "/graphql"]
+        assert (shed.held, shed.in_flight) == (0, 0)
+
+        # a warm-up that does not end: requests wait HOLD_SECONDS, then run
+        monkeypatch.setattr(app_module, "HOLD_SECONDS", 0.05)
+        state.state.warming = asyncio.create_task(asyncio.sleep(60))
+        started = time.monotonic()
+        assert (await _call(shed, "/graphql", state))[0]["status"] == 200
+        assert 0.04 <= time.monotonic() - started < 5
+        state.state.warming.cancel()
+        state.state.warming = None  # no warm-up: no hold
+        assert (await _call(shed, "/graphql", state))[0]["status"] == 200
+
+    asyncio.run(scenario())
+
+
 def test_a_short_retry_view_fails_fast_while_the_original_keeps_its_own() -> None:
     # Nothing listens on port 1: every attempt fails at once and is retried until the retry time ends.
     db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2), retry_seconds=0.3)
