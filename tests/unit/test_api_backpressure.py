@@ -99,7 +99,7 @@ def test_graphql_requests_wait_for_a_re_warm_after_an_outage_and_run_after_it(
             await warmed.wait()
             order.append("warm-up done")
 
-        state = SimpleNamespace(state=SimpleNamespace(warming=asyncio.create_task(warm_up())))
+        state = SimpleNamespace(state=SimpleNamespace(reads_warm=asyncio.create_task(warm_up())))
         shed = Shed(fast_app, limit=1)
         monkeypatch.setattr(app_module, "HOLD_LIMIT", 3)
         held = [asyncio.create_task(_call(shed, "/graphql", state)) for _ in range(3)]
@@ -116,12 +116,12 @@ def test_graphql_requests_wait_for_a_re_warm_after_an_outage_and_run_after_it(
 
         # a warm-up that does not end: requests wait HOLD_SECONDS, then run
         monkeypatch.setattr(app_module, "HOLD_SECONDS", 0.05)
-        state.state.warming = asyncio.create_task(asyncio.sleep(60))
+        state.state.reads_warm = asyncio.create_task(asyncio.sleep(60))
         started = time.monotonic()
         assert (await _call(shed, "/graphql", state))[0]["status"] == 200
         assert 0.04 <= time.monotonic() - started < 5
-        state.state.warming.cancel()
-        state.state.warming = None  # no warm-up: no hold
+        state.state.reads_warm.cancel()
+        state.state.reads_warm = None  # no warm-up: no hold
         assert (await _call(shed, "/graphql", state))[0]["status"] == 200
 
     asyncio.run(scenario())
@@ -159,7 +159,9 @@ def test_an_api_read_is_tried_again_for_its_retry_time_then_reported_unavailable
             await db.close()
 
     took = asyncio.run(read())
-    assert async_db.RETRY_SECONDS * 0.7 <= took < async_db.DEADLINE_SECONDS
+    # the pauses (0.05 s doubling, +-20% jitter) stop before one would pass RETRY_SECONDS: at least
+    # 1.24 s of them for 2 s; one attempt alone takes milliseconds
+    assert async_db.RETRY_SECONDS * 0.6 <= took < async_db.DEADLINE_SECONDS
 
 
 def test_a_full_read_audit_buffer_is_written_by_its_thread_never_by_the_request(tmp_path: Any) -> None:
@@ -230,6 +232,7 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
     """Requests fail fast (2 s of retries), the background jobs (a full refresh, a segment) retry as
     long as the CLI: their work runs on the runner's database (``JobProgress.db``)."""
     from ckg.gql.app import REQUEST_TX_SECONDS, create_app
+    from ckg.graph.async_db import DEADLINE_SECONDS
     from ckg.graph.async_db import RETRY_SECONDS as API_RETRY_SECONDS
 
     app = create_app(Settings(neo4j_uri="bolt://127.0.0.1:1", connection_timeout=0.2, home=tmp_path,
@@ -250,6 +253,10 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             assert state.db.driver._pool.pool_config.max_connection_pool_size == 5
             assert state.adb._driver._pool.pool_config.max_connection_pool_size == state.adb.pool_size == 5
             assert state.db.acquisition_timeout == QUEUE_SECONDS < state.jobs.db.acquisition_timeout
+            # the warm-up after an outage waits for a connection until its deadline, on the same driver
+            patient = state.adb.patient()
+            assert state.adb.queue_seconds == QUEUE_SECONDS < patient.queue_seconds == DEADLINE_SECONDS
+            assert patient._driver is state.adb._driver
             state.jobs.db = state.jobs.db.retrying(0.1)  # no server here: shut down without 15 s of retries
 
     asyncio.run(wiring())
