@@ -321,11 +321,11 @@ class Shed:
     with Retry-After at once, so a slow or unreachable Neo4j cannot pile up a backlog that outlives
     it. /healthz and /metrics are never shed; WebSockets (subscriptions) are not counted.
 
-    While the worker re-warms Neo4j's plans after an outage (``app.state.reads_warm``, see
-    :func:`rewarm`), a GraphQL request waits for the warm-up of the API's reads, :data:`HOLD_SECONDS`
-    at most, before it runs. A restarted server is slow for every statement it has not run yet
-    (bench/RESULTS.md, API soak); requests sent to it in those seconds make it slower still, while a
-    held request costs the worker a coroutine only. Held requests are not counted against ``limit`` (up to
+    While the worker re-warms Neo4j's plans after an outage (``app.state.warm``, see :func:`rewarm`),
+    a GraphQL request waits for the warm-up, :data:`HOLD_SECONDS` at most, before it runs. A
+    restarted server is slow for every statement it has not run yet (bench/RESULTS.md, API soak);
+    requests sent to it in those seconds make it slower still, while a held request costs the worker
+    a coroutine only. Held requests are not counted against ``limit`` (up to
     :data:`HOLD_LIMIT` of them)."""
 
     def __init__(self, app: Any, limit: int) -> None:
@@ -338,15 +338,15 @@ class Shed:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/metrics"):
             await self.app(scope, receive, send)
             return
-        reads_warm: asyncio.Future[None] | None = getattr(getattr(scope.get("app"), "state", None), "reads_warm", None)
-        if scope["path"] == "/graphql" and reads_warm is not None and not reads_warm.done():
+        warm: asyncio.Future[None] | None = getattr(getattr(scope.get("app"), "state", None), "warm", None)
+        if scope["path"] == "/graphql" and warm is not None and not warm.done():
             if self.held >= HOLD_LIMIT:
                 await unavailable("this API worker is warming up after an outage of Neo4j; retry shortly")(
                     scope, receive, send)
                 return
             self.held += 1
             try:
-                await asyncio.wait([reads_warm], timeout=HOLD_SECONDS)
+                await asyncio.wait([warm], timeout=HOLD_SECONDS)
             finally:
                 self.held -= 1
             await self.app(scope, receive, send)
@@ -366,11 +366,12 @@ class Shed:
 WARM_UP_SECONDS = 60.0
 
 
-async def warm_up(state: Any, reads_warm: asyncio.Future[None] | None = None) -> None:
+async def warm_up(state: Any, warm: asyncio.Future[None] | None = None) -> None:
     """Have Neo4j plan the API's statements (graph.warmup): the reads on the async driver, then a
-    rehearsed recordEvents in a thread; ``reads_warm`` is resolved once the reads are done (or the
-    warm-up ended without them). Never fails: with Neo4j down or empty the API starts all the same."""
+    rehearsed recordEvents in a thread; ``warm`` (a re-warm after an outage, logged as a warning) is
+    resolved when it ends, however. Never fails: with Neo4j down or empty the API starts all the same."""
     started = time.perf_counter()
+    level = logging.INFO if warm is None else logging.WARNING
     try:
         async with asyncio.timeout(WARM_UP_SECONDS):
             # connections waited for as a background job does: requests in flight may hold them all
@@ -379,9 +380,7 @@ async def warm_up(state: Any, reads_warm: asyncio.Future[None] | None = None) ->
             if on is None:
                 return
             await warmup.rehearse_reads(state.adb.patient(), on)
-            log.info("warm-up of Neo4j's plans, reads: %s", warmup.took_since(started))
-            if reads_warm is not None:
-                reads_warm.set_result(None)
+            log.log(level, "warm-up of Neo4j's plans, reads: %s", warmup.took_since(started))
             await run_in_threadpool(warmup.rehearse_writes, db, on)
     except (CkgError, TimeoutError) as exc:
         log.warning("warm-up of Neo4j's plans stopped after %s: %s", warmup.took_since(started), exc)
@@ -390,19 +389,18 @@ async def warm_up(state: Any, reads_warm: asyncio.Future[None] | None = None) ->
         log.exception("warm-up of Neo4j's plans failed after %s", warmup.took_since(started))
         return
     finally:
-        if reads_warm is not None and not reads_warm.done():
-            reads_warm.set_result(None)
-    log.info("warm-up of Neo4j's plans: %s", warmup.took_since(started))
+        if warm is not None and not warm.done():
+            warm.set_result(None)
+    log.log(level, "warm-up of Neo4j's plans: %s", warmup.took_since(started))
 
 
 def rewarm(state: Any) -> None:
     """Neo4j answers again after an outage (a restarted server has no plans): warm up in the
-    background, one warm-up at a time. GraphQL requests arriving before its reads are warm wait for
-    them (:class:`Shed`); mutations then run beside the rehearsal of their own statements."""
+    background, one warm-up at a time; GraphQL requests arriving meanwhile wait for it (:class:`Shed`)."""
     if state.warming is None or state.warming.done():
         loop = asyncio.get_running_loop()
-        state.reads_warm = loop.create_future()
-        state.warming = loop.create_task(warm_up(state, state.reads_warm), name="ckg-warm-up")
+        state.warm = loop.create_future()
+        state.warming = loop.create_task(warm_up(state, state.warm), name="ckg-warm-up")
 
 
 def create_unbatched_app() -> Starlette:
@@ -437,7 +435,7 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
         # transaction: no time limit
         app.state.audit = ReadAudit(app.state.db.retrying(ASYNC_RETRY_SECONDS))
-        app.state.warming = app.state.reads_warm = None
+        app.state.warming = app.state.warm = None
         await warm_up(app.state)  # before the first request: a server just started plans each statement once
         app.state.adb.on_recovered = lambda: rewarm(app.state)
         try:

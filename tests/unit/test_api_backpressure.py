@@ -99,7 +99,7 @@ def test_graphql_requests_wait_for_a_re_warm_after_an_outage_and_run_after_it(
             await warmed.wait()
             order.append("warm-up done")
 
-        state = SimpleNamespace(state=SimpleNamespace(reads_warm=asyncio.create_task(warm_up())))
+        state = SimpleNamespace(state=SimpleNamespace(warm=asyncio.create_task(warm_up())))
         shed = Shed(fast_app, limit=1)
         monkeypatch.setattr(app_module, "HOLD_LIMIT", 3)
         held = [asyncio.create_task(_call(shed, "/graphql", state)) for _ in range(3)]
@@ -116,12 +116,12 @@ def test_graphql_requests_wait_for_a_re_warm_after_an_outage_and_run_after_it(
 
         # a warm-up that does not end: requests wait HOLD_SECONDS, then run
         monkeypatch.setattr(app_module, "HOLD_SECONDS", 0.05)
-        state.state.reads_warm = asyncio.create_task(asyncio.sleep(60))
+        state.state.warm = asyncio.create_task(asyncio.sleep(60))
         started = time.monotonic()
         assert (await _call(shed, "/graphql", state))[0]["status"] == 200
         assert 0.04 <= time.monotonic() - started < 5
-        state.state.reads_warm.cancel()
-        state.state.reads_warm = None  # no warm-up: no hold
+        state.state.warm.cancel()
+        state.state.warm = None  # no warm-up: no hold
         assert (await _call(shed, "/graphql", state))[0]["status"] == 200
 
     asyncio.run(scenario())
