@@ -309,46 +309,18 @@ class Measured:
         await self.app(scope, receive, counted)
 
 
-#: How long a GraphQL request that arrives while the worker re-warms Neo4j's plans after an outage
-#: waits for that warm-up before it runs anyway (below the 30 s a client commonly waits).
-HOLD_SECONDS = 20.0
-#: The most requests a worker holds at once while it re-warms; the next ones get 503 with Retry-After.
-HOLD_LIMIT = 1024
-
-
 class Shed:
     """ASGI middleware: at most ``limit`` HTTP requests at once in this worker; the next ones get 503
     with Retry-After at once, so a slow or unreachable Neo4j cannot pile up a backlog that outlives
-    it. /healthz and /metrics are never shed; WebSockets (subscriptions) are not counted.
-
-    While the worker re-warms Neo4j's plans after an outage (``app.state.warm``, see :func:`rewarm`),
-    a GraphQL request waits for the warm-up, :data:`HOLD_SECONDS` at most, before it runs. A
-    restarted server is slow for every statement it has not run yet (bench/RESULTS.md, API soak);
-    requests sent to it in those seconds make it slower still, while a held request costs the worker
-    a coroutine only. Held requests are not counted against ``limit`` (up to
-    :data:`HOLD_LIMIT` of them)."""
+    it. /healthz and /metrics are never shed; WebSockets (subscriptions) are not counted."""
 
     def __init__(self, app: Any, limit: int) -> None:
         self.app = app
         self.limit = limit
         self.in_flight = 0
-        self.held = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in ("/healthz", "/metrics"):
-            await self.app(scope, receive, send)
-            return
-        warm: asyncio.Future[None] | None = getattr(getattr(scope.get("app"), "state", None), "warm", None)
-        if scope["path"] == "/graphql" and warm is not None and not warm.done():
-            if self.held >= HOLD_LIMIT:
-                await unavailable("this API worker is warming up after an outage of Neo4j; retry shortly")(
-                    scope, receive, send)
-                return
-            self.held += 1
-            try:
-                await asyncio.wait([warm], timeout=HOLD_SECONDS)
-            finally:
-                self.held -= 1
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:
@@ -366,12 +338,12 @@ class Shed:
 WARM_UP_SECONDS = 60.0
 
 
-async def warm_up(state: Any, warm: asyncio.Future[None] | None = None) -> None:
+async def warm_up(state: Any, *, again: bool = False) -> None:
     """Have Neo4j plan the API's statements (graph.warmup): the reads on the async driver, then a
-    rehearsed recordEvents in a thread; ``warm`` (a re-warm after an outage, logged as a warning) is
-    resolved when it ends, however. Never fails: with Neo4j down or empty the API starts all the same."""
+    rehearsed recordEvents in a thread; ``again``: after an outage (its times are logged as warnings).
+    Never fails: with Neo4j down or empty the API starts all the same."""
     started = time.perf_counter()
-    level = logging.INFO if warm is None else logging.WARNING
+    level = logging.WARNING if again else logging.INFO
     try:
         async with asyncio.timeout(WARM_UP_SECONDS):
             # connections waited for as a background job does: requests in flight may hold them all
@@ -388,19 +360,14 @@ async def warm_up(state: Any, warm: asyncio.Future[None] | None = None) -> None:
     except Exception:  # a warm-up is an optimisation: whatever went wrong, the API serves
         log.exception("warm-up of Neo4j's plans failed after %s", warmup.took_since(started))
         return
-    finally:
-        if warm is not None and not warm.done():
-            warm.set_result(None)
     log.log(level, "warm-up of Neo4j's plans: %s", warmup.took_since(started))
 
 
 def rewarm(state: Any) -> None:
     """Neo4j answers again after an outage (a restarted server has no plans): warm up in the
-    background, one warm-up at a time; GraphQL requests arriving meanwhile wait for it (:class:`Shed`)."""
+    background, one warm-up at a time, while requests are served."""
     if state.warming is None or state.warming.done():
-        loop = asyncio.get_running_loop()
-        state.warm = loop.create_future()
-        state.warming = loop.create_task(warm_up(state, state.warm), name="ckg-warm-up")
+        state.warming = asyncio.get_running_loop().create_task(warm_up(state, again=True), name="ckg-warm-up")
 
 
 def create_unbatched_app() -> Starlette:
@@ -435,7 +402,7 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
         # transaction: no time limit
         app.state.audit = ReadAudit(app.state.db.retrying(ASYNC_RETRY_SECONDS))
-        app.state.warming = app.state.warm = None
+        app.state.warming = None
         await warm_up(app.state)  # before the first request: a server just started plans each statement once
         app.state.adb.on_recovered = lambda: rewarm(app.state)
         try:
