@@ -335,6 +335,8 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
     if growth >= GROWTH_LIMIT:
         problems.append(f"worker memory grew {growth:.0%}")
     n503 = sum(1 for o in during if o.status == 503)
+    # told apart from the verdict's growth: a leak goes on growing after the outage, caches stop
+    late = [m for t, m in memory if t >= soak.started_at - soak.outcomes[0].at + RECOVERY_SECONDS]
     rows = [
         ("requests", f"{len(soak.outcomes)} at {args.rate:.0f}/s for {args.minutes:g} min "
                      "(80% portraits, 10% pages, 10% recordEvents)"),
@@ -353,6 +355,9 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
          f"{soak.filled[0] / 1024:.0f} MB -> {soak.filled[1] / 1024:.0f} MB"),
         ("worker memory (RSS, all workers) from 30 s into the run -> end",
          f"{warm[0] / 1024:.0f} MB -> {warm[-1] / 1024:.0f} MB ({growth:+.1%})" if warm else "not sampled"),
+        ("worker memory (RSS, all workers) from 30 s after Neo4j came back -> end (not the verdict)",
+         f"{late[0] / 1024:.0f} MB -> {late[-1] / 1024:.0f} MB ({(late[-1] - late[0]) / late[0]:+.1%})"
+         if len(late) > 1 else "too few samples"),
         ("worker memory (RSS, all workers, MB) each minute",
          ", ".join(f"{m / 1024:.0f}" for t, m in memory if int(t) % 60 < 10)),
         ("verdict", "pass" if not problems else "FAIL: " + "; ".join(problems)),
