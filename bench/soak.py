@@ -309,6 +309,17 @@ def breakdown(outcomes: list[Outcome]) -> str:
     return "; ".join(parts)
 
 
+def _growth(samples: list[int]) -> float:
+    """How much memory grew from the first sample to the last, as a fraction of the first."""
+    return (samples[-1] - samples[0]) / samples[0] if len(samples) > 1 and samples[0] else 0.0
+
+
+def _memory_change(samples: list[int]) -> str:
+    if not samples:
+        return "not sampled"
+    return f"{samples[0] / 1024:.0f} MB -> {samples[-1] / 1024:.0f} MB ({_growth(samples):+.1%})"
+
+
 def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]], stored: set[str],
            started_load: str) -> None:
     assert soak.stopped_at is not None and soak.started_at is not None, "the fault did not run"
@@ -331,7 +342,7 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
     if lost:
         problems.append(f"{len(lost)} recordEvents returned success but are not in the graph")
     warm = [m for t, m in memory if t >= 30] or [m for _, m in memory]
-    growth = (warm[-1] - warm[0]) / warm[0] if len(warm) > 1 and warm[0] else 0.0
+    growth = _growth(warm)
     if growth >= GROWTH_LIMIT:
         problems.append(f"worker memory grew {growth:.0%}")
     n503 = sum(1 for o in during if o.status == 503)
@@ -353,11 +364,9 @@ def report(args: argparse.Namespace, soak: Soak, memory: list[tuple[float, int]]
          f"{len(succeeded)} / {len(succeeded) - len(lost)}"),
         ("worker memory (RSS, all workers) while every portrait was read before the run",
          f"{soak.filled[0] / 1024:.0f} MB -> {soak.filled[1] / 1024:.0f} MB"),
-        ("worker memory (RSS, all workers) from 30 s into the run -> end",
-         f"{warm[0] / 1024:.0f} MB -> {warm[-1] / 1024:.0f} MB ({growth:+.1%})" if warm else "not sampled"),
+        ("worker memory (RSS, all workers) from 30 s into the run -> end", _memory_change(warm)),
         ("worker memory (RSS, all workers) from 30 s after Neo4j came back -> end (not the verdict)",
-         f"{late[0] / 1024:.0f} MB -> {late[-1] / 1024:.0f} MB ({(late[-1] - late[0]) / late[0]:+.1%})"
-         if len(late) > 1 else "too few samples"),
+         _memory_change(late) if len(late) > 1 else "too few samples"),
         ("worker memory (RSS, all workers, MB) each minute",
          ", ".join(f"{m / 1024:.0f}" for t, m in memory if int(t) % 60 < 10)),
         ("verdict", "pass" if not problems else "FAIL: " + "; ".join(problems)),
