@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -61,6 +61,8 @@ class Step:
     stdout: str
     rate: str = ""
     detail: str = ""
+    began: str = ""  # UTC clock time the child started
+    load: str = ""  # 1-minute load average when it ended (other work on the host shows here)
 
 
 @dataclass
@@ -109,10 +111,12 @@ class Scale:
 
         Its output goes to ``logs/NN-step.log`` in the run's directory (kept for a look afterwards).
         """
+        self.save_table()  # with the detail the last step got after it returned
         console.print(f"[bold]{name}[/]: python -m {module} {' '.join(args)}")
         logs = self.work / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         log = logs / f"{len(self.steps):02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.log"
+        began = datetime.now(UTC).strftime("%H:%M")
         start = time.perf_counter()
         with open(log, "w", encoding="utf-8") as fh:
             proc = subprocess.Popen([sys.executable, "-m", module, *args], env={**self.env(), "COLUMNS": "200"},
@@ -124,10 +128,29 @@ class Scale:
         if code != 0:
             tail = "\n".join(out.strip().splitlines()[-15:])
             raise StepFailed(f"{name} failed (exit {code}; {log}):\n{tail}")
-        step = Step(name, seconds, usage.ru_maxrss / 1024, out)
+        step = Step(name, seconds, usage.ru_maxrss / 1024, out, began=began, load=f"{os.getloadavg()[0]:.1f}")
         self.steps.append(step)
         console.print(f"  {seconds:,.1f} s")
+        self.save_table()
         return step
+
+    def table(self) -> list[str]:
+        """The steps so far as Markdown table rows."""
+        md = ["| step | began (UTC) | seconds | rate | child peak RSS | load after | detail |",
+              "|---|---|---|---|---|---|---|"]
+        md += ["| " + " | ".join(_cells(s)) + " |" for s in self.steps]
+        return md
+
+    def save_table(self) -> None:
+        """``table.md`` in the run's directory, rewritten after every step: a run cut off (a session's
+        end, a kill) still leaves what it measured, and the detail a step adds after it returns
+        (rates, counts) is there from the next step on and at the end."""
+        (self.work / "table.md").write_text("\n".join(self.table()) + "\n")
+
+
+def _cells(step: Step) -> list[str]:
+    return [step.name, step.began, f"{step.seconds:,.1f}", step.rate, f"{step.rss_mb:,.0f} MB", step.load,
+            step.detail]
 
 
 def _link_distribution(scale: Scale) -> None:
@@ -347,15 +370,13 @@ def main(argv: list[str] | None = None) -> None:
     load_after = os.getloadavg()
 
     table = Table(title=f"ckg at {args.customers:,} customers")
-    md = ["| step | seconds | rate | child peak RSS | detail |", "|---|---|---|---|---|"]
-    for col in ("step", "seconds", "rate", "child peak RSS", "detail"):
+    for col in ("step", "began (UTC)", "seconds", "rate", "child peak RSS", "load after", "detail"):
         table.add_column(col, justify="left" if col in ("step", "detail") else "right")
     for s in scale.steps:
-        cells = [s.name, f"{s.seconds:,.1f}", s.rate, f"{s.rss_mb:,.0f} MB", s.detail]
-        table.add_row(*cells)
-        md.append("| " + " | ".join(cells) + " |")
+        table.add_row(*_cells(s))
     console.print(table)
-    (scale.work / "table.md").write_text("\n".join(md) + "\n")  # kept for a failed or --no-results run
+    md = scale.table()
+    scale.save_table()  # kept for a failed or --no-results run
     for note in notes:
         console.print(f"- {note}")
     if failure is not None:
