@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     #: How long ended tag versions (HAD_TAG) are kept, in days before the refresh's "as of";
     #: a full refresh prunes older ones (graph.tag_history).
     tag_history_days: int = Field(default=365, ge=0)
+    #: Chunks of a full refresh's Cypher passes (and of its algorithm families' writes) worked on at
+    #: once, each in its own transaction on its own connection: chunks hold disjoint customers, so
+    #: the server derives and writes them side by side (graph.tags.refresh). 1: one after another.
+    refresh_workers: int = Field(default=2, ge=1, le=32)
     production: bool = False
     introspection: bool = True
     connection_timeout: float = Field(default=5.0, gt=0)

@@ -28,12 +28,13 @@ import inspect
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from ckg.graph import changes, locks
 from ckg.graph.algorithms.engine import Engine, choose
@@ -47,6 +48,7 @@ from ckg.graph.tags import fingerprint as fp
 from ckg.graph.tags.algorithm_families import ALGORITHM_FAMILIES, CHUNK, AlgorithmRun, TagRow, similar_customers
 from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
+T = TypeVar("T")
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
 #: Units of a full refresh that are not a stage of tags (graph.tags.fingerprint).
 DATA_END = "data_end"
@@ -292,6 +294,34 @@ class Refresher:
             self._pages[entity] = list(_ids(self.db, entity))
         return self._pages[entity]
 
+    def each_chunk(self, entity: str, work: Callable[[list[str]], T]) -> Iterator[T]:
+        """``work(ids)`` for every chunk of ``entity``'s ids, results in chunk order.
+
+        ``CKG_REFRESH_WORKERS`` chunks run at once, each in the transaction ``work`` opens: chunks
+        hold disjoint subjects, so no two transactions write the same subject's tags (two may
+        create the same new ``Tag`` node: its uniqueness constraint makes one wait, and a deadlock
+        is retried by the managed transaction). At most that many chunks' rows are in memory; the
+        first failure stops the rest (chunks already committed stay, as one after another would
+        leave them, and the next refresh, its stage not recorded as done, runs it again).
+        """
+        pages = self.ids(entity)
+        workers = min(self.db.settings.refresh_workers, len(pages))
+        if workers <= 1:
+            for ids in pages:
+                yield work(ids)
+            return
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ckg-refresh")
+        pending: deque[Future[T]] = deque()
+        try:
+            for ids in pages:
+                pending.append(pool.submit(work, ids))
+                if len(pending) >= workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     @property
     def engine(self) -> Engine:
         """Chosen on first use, so an incremental refresh (no algorithms) skips the check."""
@@ -330,8 +360,9 @@ class Refresher:
                                       drop_unconsented_outputs))
         if self._begin(consents) is not None:
             self.touched = True
-            for ids in self.ids("Customer"):  # consents decide what may be held (graph.consent)
-                self.db.write_tx(lambda tx, ids=ids: apply_consents(tx, ids))  # type: ignore[misc]
+            # consents decide what may be held (graph.consent)
+            for _ in self.each_chunk("Customer", lambda ids: self.db.write_tx(lambda tx: apply_consents(tx, ids))):
+                pass
             self._done(consents)
         for f in chosen:
             self.db.write(queries.tags.sync_tag_family, **_sync_params(f))
@@ -545,12 +576,15 @@ class Refresher:
         sources = {f.name: f"cypher:{p.query_name}" for f in p.families}
         derived = 0
         self.progress.start(p.name, 0)
-        for n, ids in enumerate(self.ids(p.families[0].applies_to), start=1):
-            def work(tx: TxRunner, ids: list[str] = ids) -> tuple[int, Counter[str]]:
+
+        def chunk(ids: list[str]) -> tuple[int, Counter[str]]:
+            def work(tx: TxRunner) -> tuple[int, Counter[str]]:
                 rows = self._derive(tx, p, derive, params, ids)
                 return len(rows), write_tags(tx, p.families, ids, rows, self.now, sources)
 
-            count, writes = self.db.write_tx(work)
+            return self.db.write_tx(work)
+
+        for n, (count, writes) in enumerate(self.each_chunk(p.families[0].applies_to, chunk), start=1):
             derived += count
             self.result.tag_writes.update(writes)
             self.progress.advance(p.name, n)
@@ -564,10 +598,13 @@ class Refresher:
         by_id: dict[str, list[TagRow]] = {}
         for r in rows:
             by_id.setdefault(r["id"], []).append(r)
-        for ids in self.ids(f.applies_to):
-            chunk = [r for i in ids for r in by_id.get(i, [])]
-            self.result.tag_writes.update(self.db.write_tx(
-                lambda tx, ids=ids, chunk=chunk: write_tags(tx, [f], ids, chunk, self.now, sources)))  # type: ignore[misc]
+
+        def chunk(ids: list[str]) -> Counter[str]:
+            mine = [r for i in ids for r in by_id.get(i, [])]
+            return self.db.write_tx(lambda tx: write_tags(tx, [f], ids, mine, self.now, sources))
+
+        for writes in self.each_chunk(f.applies_to, chunk):
+            self.result.tag_writes.update(writes)
         return len(rows)
 
 
