@@ -29,6 +29,7 @@ from neo4j.exceptions import (
     ConfigurationError,
     ConnectionAcquisitionTimeoutError,
     Neo4jError,
+    ResultFailedError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -177,14 +178,11 @@ class Database:
         except ConfigurationError as exc:
             raise DatabaseUnavailable(f"cannot connect to {uri}: {exc}") from exc
         except Neo4jError as exc:
-            if _unavailable(exc):  # still, after the retries: the server is starting or stopping
-                raise DatabaseUnavailable(
-                    f"Neo4j at {uri} is not serving the database yet ({exc.code}); retry shortly.") from exc
-            if _stopped_by_time_limit(exc):  # past tx_timeout: the server is slow or overloaded
-                raise DatabaseUnavailable(
-                    f"Neo4j at {uri} stopped a transaction that ran past its time limit ({exc.code}); "
-                    "retry shortly.") from exc
-            raise QueryFailed(f"Neo4j refused a query ({exc.code}): {exc.message}") from exc
+            raise _refused(exc, uri) from exc
+        except ResultFailedError as exc:  # a result read after the server refused its statement
+            cause = exc.__cause__
+            raise (_refused(cause, uri) if isinstance(cause, Neo4jError)
+                   else QueryFailed(f"a query's result failed: {exc}")) from exc
 
     def ping(self) -> None:
         """Raise :class:`DatabaseUnavailable` or :class:`AuthenticationFailed` unless Neo4j answers."""
@@ -314,6 +312,16 @@ def open_database(settings: Settings) -> Database:
         db.close()
         raise
     return db
+
+
+def _refused(exc: Neo4jError, uri: str) -> DatabaseUnavailable | QueryFailed:
+    """The ckg error for a statement the server refused, after the driver's retries."""
+    if _unavailable(exc):  # still, after the retries: the server is starting or stopping
+        return DatabaseUnavailable(f"Neo4j at {uri} is not serving the database yet ({exc.code}); retry shortly.")
+    if _stopped_by_time_limit(exc):  # past tx_timeout: the server is slow or overloaded
+        return DatabaseUnavailable(f"Neo4j at {uri} stopped a transaction that ran past its time limit "
+                                   f"({exc.code}); retry shortly.")
+    return QueryFailed(f"Neo4j refused a query ({exc.code}): {exc.message}")
 
 
 def _unavailable(error: Neo4jError) -> bool:

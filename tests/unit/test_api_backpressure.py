@@ -244,3 +244,23 @@ def test_a_transaction_stopped_at_its_time_limit_is_an_outage(code: str) -> None
             raise Neo4jError._hydrate_neo4j(code=code, message="The transaction has been terminated.")
     finally:
         db.close()
+
+
+def test_a_result_failed_after_a_refused_statement_is_that_refusal_not_a_traceback() -> None:
+    """Seen at a million customers: a statement past the server's transaction memory limit, retried
+    by the driver, surfaced as the driver's ResultFailedError (its cause the server's error), which
+    no handler took, so `ckg tags refresh` ended in a traceback. It reads as the refusal it is."""
+    from neo4j.exceptions import Neo4jError, ResultFailedError
+
+    from ckg.graph.errors import QueryFailed
+
+    db = Database(Settings(neo4j_uri="bolt://127.0.0.1:1"))
+    refused = Neo4jError._hydrate_neo4j(code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                                        message="The allocation of an extra 2.0 MiB would use more than the limit")
+    try:
+        with pytest.raises(QueryFailed, match="MemoryPoolOutOfMemoryError.*extra 2.0 MiB"), db.errors():
+            raise ResultFailedError(None, "The result has failed.") from refused
+        with pytest.raises(QueryFailed, match="result failed"), db.errors():  # no server error behind it
+            raise ResultFailedError(None, "The result has failed.")
+    finally:
+        db.close()
