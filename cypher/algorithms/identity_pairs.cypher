@@ -9,7 +9,11 @@
 // $ids are regrouped) is a family tablet or a shop kiosk: 'shared_device', which weighs nothing;
 // local parts shorter than $minLocal have no similar emails.
 // $ids: null for everyone, or the records to regroup (both ends among them; erasure uses it).
-MATCH (d:Device)<-[:USES]-(c:Customer) WHERE $ids IS NULL OR c.customerId IN $ids
+// $part of $parts: the similar-email keys are grouped only for keys whose length modulo $parts is
+// $part (their grouping outgrew a transaction's memory at a million customers: ten keys an email);
+// the other kinds come with part 0. Over parts 0..$parts-1 every candidate comes at least once
+// (a pair sharing several keys may come from several parts).
+MATCH (d:Device)<-[:USES]-(c:Customer) WHERE $part = 0 AND ($ids IS NULL OR c.customerId IN $ids)
 WITH d, collect(DISTINCT c) AS records WHERE size(records) > 1
 WITH d, records, CASE WHEN $ids IS NULL THEN size(records) ELSE COUNT { (d)<-[:USES]-(:Customer) } END AS users
 WHERE users <= $maxShared
@@ -18,7 +22,7 @@ UNWIND records AS b
 WITH a, b, users WHERE a.customerId < b.customerId
 RETURN a, b, CASE WHEN users <= $maxPersonalDevice THEN 'device' ELSE 'shared_device' END AS via
 UNION ALL
-MATCH (c:Customer) WHERE c.email IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
+MATCH (c:Customer) WHERE $part = 0 AND c.email IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
 WITH toLower(trim(c.email)) AS key, collect(c) AS records WHERE key <> '' AND 1 < size(records) <= $maxShared
 UNWIND records AS a
 UNWIND records AS b
@@ -31,13 +35,14 @@ WHERE size(parts) = 2 AND size(parts[0]) >= $minLocal
 WITH c, parts[0] AS local, '@' + parts[1] AS domain
 UNWIND range(-1, size(local) - 1) AS i
 WITH c, CASE i WHEN -1 THEN local ELSE left(local, i) + substring(local, i + 1) END + domain AS key
+WHERE size(key) % $parts = $part
 WITH key, collect(DISTINCT c) AS records WHERE 1 < size(records) <= $maxShared
 UNWIND records AS a
 UNWIND records AS b
 WITH a, b WHERE a.customerId < b.customerId AND toLower(trim(a.email)) <> toLower(trim(b.email))
 RETURN DISTINCT a, b, 'similar_email' AS via
 UNION ALL
-MATCH (c:Customer) WHERE c.phone IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
+MATCH (c:Customer) WHERE $part = 0 AND c.phone IS NOT NULL AND ($ids IS NULL OR c.customerId IN $ids)
 WITH reduce(digits = '', ch IN split(c.phone, '') |
             digits + CASE WHEN ch >= '0' AND ch <= '9' THEN ch ELSE '' END) AS key, collect(c) AS records
 WHERE size(key) >= 6 AND 1 < size(records) <= $maxShared

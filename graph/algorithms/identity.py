@@ -82,6 +82,9 @@ WEAK_KINDS = frozenset({"similar_email", "device"})
 #: The shortest local part (before the @) a similar email is considered for: "ann@" and "anna@"
 #: are one letter apart and rarely one person.
 SIMILAR_EMAIL_MIN_LOCAL = 6
+#: Customers per read of the similar-email candidates (:func:`key_parts`): at a million customers
+#: one read of all keys passed the 4.2 GiB a transaction may use with a 6 GiB heap.
+CUSTOMERS_PER_KEY_PART = 100_000
 
 
 @dataclass(frozen=True)
@@ -300,16 +303,28 @@ def weigh(a: str, b: str, via: Iterable[str], name_a: str | None, name_b: str | 
     return Link(a, b, confidence, tuple(kinds), tuple(evidence), agreement, same)
 
 
+def key_parts(db: Database, ids: list[str] | None) -> int:
+    """Reads the similar-email candidates come in: one per :data:`CUSTOMERS_PER_KEY_PART` customers
+    (their blocking keys, about ten an email, are grouped in the server's memory), one for ``ids``."""
+    if ids is not None:
+        return 1
+    customers = int(db.read(queries.algorithms.count_customers)[0]["customers"])
+    return max(1, math.ceil(customers / CUSTOMERS_PER_KEY_PART))
+
+
 def candidate_links(db: Database, ids: list[str] | None = None) -> list[Link]:
     """Every candidate pair (everyone's, or only among ``ids``), weighed, accepted or not."""
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str | None] = {}
-    for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED,
-                     maxPersonalDevice=MAX_PERSONAL_DEVICE, minLocal=SIMILAR_EMAIL_MIN_LOCAL):
-        # the query finds similar emails by a blocking key (one character deleted); confirm them here
-        if r["via"] != "similar_email" or similar_emails(r["sourceEmail"], r["targetEmail"]):
-            shared[(r["source"], r["target"])].add(r["via"])
-        names[r["source"]], names[r["target"]] = r["sourceName"], r["targetName"]
+    parts = key_parts(db, ids)
+    for part in range(parts):
+        for r in db.read(queries.algorithms.stream_identity_edges, ids=ids, maxShared=MAX_SHARED,
+                         maxPersonalDevice=MAX_PERSONAL_DEVICE, minLocal=SIMILAR_EMAIL_MIN_LOCAL,
+                         part=part, parts=parts):
+            # the query finds similar emails by a blocking key (one character deleted); confirm them here
+            if r["via"] != "similar_email" or similar_emails(r["sourceEmail"], r["targetEmail"]):
+                shared[(r["source"], r["target"])].add(r["via"])
+            names[r["source"]], names[r["target"]] = r["sourceName"], r["targetName"]
     return [weigh(a, b, via, names[a], names[b]) for (a, b), via in sorted(shared.items())]
 
 

@@ -130,3 +130,16 @@ def test_look_alike_first_names_and_a_shop_tablet_link_no_one_a_true_typo_still_
     assert "names contradict" in weighed[("l5", "l6")].evidence[-1]
     # regrouping only some records (as erasure does) still counts every record on the tablet
     assert identity.resolve(db, "networkx", ["l7", "l8"]).groups == {}
+
+
+@pytest.mark.parametrize("per_part", [1, 2, 3])
+def test_candidates_read_in_parts_are_those_of_one_read(db: Database, per_part: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million customers the similar-email keys are grouped in parts (one read per 100,000
+    customers); whatever the number of parts, the weighed candidates are the same."""
+    create_records(db, RECORDS + TYPOS + LOOK_ALIKES)
+    whole = identity.candidate_links(db)
+    assert {"similar_email", "email", "phone", "device"} <= {v for k in whole for v in k.via}
+    monkeypatch.setattr(identity, "CUSTOMERS_PER_KEY_PART", per_part)
+    assert identity.key_parts(db, None) > 5 and identity.key_parts(db, ["t1"]) == 1
+    assert identity.candidate_links(db) == whole
