@@ -34,8 +34,8 @@ NEIGHBOURS = 15
 #: that customers with few interactions form around the real ones).
 RESOLUTION = 0.5
 #: Products whose interactions one read of the profiles brings: the generator's 2,304 products make
-#: 24 pages, each about a million rows at a million customers (one page of all of them outgrew the
-#: 4.2 GiB a transaction may use with a 6 GiB heap).
+#: 24 pages, each with about a 24th of the rows (one read of every customer's profile is a risk for
+#: the 4.2 GiB a transaction may use with a 6 GiB heap at a million customers).
 PRODUCTS_PER_PAGE = 100
 
 
