@@ -2,8 +2,9 @@
 // them up to $now, per customer and top-level category: order lines and products viewed,
 // favourited or carted, each counted once; summed over the pages, the profiles preference
 // groups compare. Each product's top-level categories are found once, not once per customer who
-// touched it. Paged because one record for every customer (about 8 rows a customer) outgrows a
-// transaction's memory at a million customers.
+// touched it. Paged so that a read's memory stays bounded as customers grow: one record of every
+// customer's rows (about 8 a customer) held at a million customers with a 6 GiB heap, but that is
+// the same kind of whole-graph grouping that failed elsewhere (identity candidates).
 // Returns last: the page's last sku (null: no product after $after), and rows [customer id,
 // category id, category name, interactions with this page's products], in no particular order.
 MATCH (p:Product)
