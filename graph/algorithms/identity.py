@@ -308,7 +308,7 @@ def key_parts(db: Database, ids: list[str] | None) -> int:
     (their blocking keys, about ten an email, are grouped in the server's memory), one for ``ids``."""
     if ids is not None:
         return 1
-    customers = int(db.read(queries.algorithms.count_customers)[0]["customers"])
+    customers = int(db.read(queries.algorithms.count_identity_records)[0]["records"])
     return max(1, math.ceil(customers / CUSTOMERS_PER_KEY_PART))
 
 
