@@ -28,7 +28,8 @@ yields), each algorithm family, the similar-customers stage, the consent sweep a
   Cypher passes are among its parameters.
 
 After the unit succeeded, its fingerprint is stored in ``(:RefreshState {unit})``; before it runs,
-the stored one is removed, so a refresh killed in the middle of a unit recomputes it next time.
+the stored one is removed, so a refresh killed in the middle of a unit recomputes it next time;
+the outputs' counts are recorded with it, so the next refresh skips the units a cut-off one finished.
 A full refresh skips a unit whose fingerprint equals the stored one (``ckg tags refresh --force``
 recomputes everything). Reading the fingerprints costs the count store, the ``Load`` records
 and the stored states: milliseconds at any size.
@@ -67,7 +68,8 @@ OUTPUTS = frozenset({
     "Model", "RefreshState", "ChangeCounter", "Lock", "Job", "Load", "LoadStart", "AuditEntry", "ApiToken", "Segment",
     "IN_SEGMENT", "Suppressed",
 })
-#: What a full refresh writes and keeps, recorded at its end and compared at the next one's start:
+#: What a full refresh writes and keeps, recorded after each unit and at its end, and compared at
+#: the next one's start:
 #: the skip rests on the outputs being those it left. Tags may grow in between (an incremental
 #: refresh after ``recordEvents`` adds and ends versions, never fewer of them), but fewer tags or
 #: versions, or any change of communities, similarity or identity links made outside a full

@@ -16,7 +16,8 @@ from ckg.graph.identity import unlink
 from ckg.graph.privacy import erase_customer
 from ckg.graph.quality import data_quality
 from ckg.graph.queries import Query, queries
-from ckg.graph.tags.refresh import CONSENT_SWEEP, DATA_END, PARTIAL, RefreshResult, Stage, refresh
+from ckg.graph.tags.catalogue import TagFamily
+from ckg.graph.tags.refresh import CONSENT_SWEEP, DATA_END, PARTIAL, Refresher, RefreshResult, Stage, refresh
 from ckg.loaders import catalogue_data as cd
 from ckg.loaders.generator import generate
 from ckg.loaders.load import Loader, load_dataset
@@ -272,6 +273,37 @@ def test_a_load_that_fails_part_way_reruns_what_reads_its_files(loaded: Database
     # a load that finishes leaves its report and no start record, its own or the failed one's
     assert loaded.read(q("MATCH (s:LoadStart) RETURN count(s) AS n"))[0]["n"] == 0
     assert not [c for c in data_quality(loaded).checks if c.name == "Unfinished loads"]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_refresh_cut_off_part_way_leaves_the_next_one_only_the_stages_it_did_not_finish(
+        loaded: Database, monkeypatch: pytest.MonkeyPatch, force: bool) -> None:
+    if force:  # a forced refresh over a current graph: what it did not reach is not current either
+        refresh(loaded, engine="networkx")
+    algorithm_family = Refresher._algorithm_family
+
+    def failing(self: Refresher, f: TagFamily) -> int:
+        if f.name == "social_community":
+            raise RuntimeError("Neo4j went away")
+        return algorithm_family(self, f)
+
+    monkeypatch.setattr(Refresher, "_algorithm_family", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        refresh(loaded, engine="networkx", force=force)
+    monkeypatch.undo()
+
+    again = refresh(loaded, engine="networkx")
+    stages = [s for s in again.stages if s.name != RETENTION]
+    cut = stages.index(stage(again, "social_community"))
+    assert cut > 5 and CONSENT_SWEEP in again.skipped
+    assert all(s.skipped for s in stages[:cut]), [(s.name, s.note) for s in stages[:cut] if not s.skipped]
+    assert not any(s.skipped for s in stages[cut:])
+    assert {s.note for s in stages[cut:]} == {"not known to be current" if force else "no earlier run"}
+    assert ran(refresh(loaded, engine="networkx")) == set()
+    # what the two refreshes left is what one refresh of everything derives: forced, it writes nothing
+    communities = memberships(loaded)
+    assert sum(refresh(loaded, engine="networkx", force=True).tag_writes.values()) == 0
+    assert memberships(loaded) == communities
 
 
 def portraits_version(db: Database) -> int | None:
