@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from ckg.graph.algorithms.engine import Engine
 from ckg.graph.algorithms.gds import projected
@@ -115,20 +116,24 @@ def _gds_communities(db: Database) -> Communities:
         seeded = bool(db.read(queries.algorithms.has_seed_property, graph=name)[0]["seeded"])
         run = db.read(queries.algorithms.mutate_louvain_levels, graph=name, seeded=seeded)[0]
         db.read(queries.algorithms.mutate_degree, graph=name)
-        rows = db.read(queries.algorithms.stream_louvain_levels, graph=name)
+        streamed = db.read(queries.algorithms.stream_louvain_levels, graph=name)[0]
+    ids: list[str] = streamed["ids"]
     modularities: list[float] = list(run["modularities"])
-    m = sum(int(r["degree"]) for r in rows) / 2
+    if not ids:
+        return Communities({}, None, ())
+    levels = np.array(streamed["levels"], dtype=np.int64).reshape(len(ids), -1)  # a row per customer
+    degrees = np.array(streamed["degrees"], dtype=np.float64)
+    m = float(degrees.sum()) / 2
     fits = []
     for level, q in enumerate(modularities):
-        totals: dict[int, float] = defaultdict(float)
-        for r in rows:
-            totals[int(r["levels"][level])] += int(r["degree"])
-        square = sum(k * k for k in totals.values())
+        _, group = np.unique(levels[:, level], return_inverse=True)
+        totals = np.bincount(group, weights=degrees)
+        square = float(np.square(totals).sum())
         # Modularity Q = m_in / m - sum kappa^2 / 4m^2 gives the ties inside without reading them.
         m_in = min(m, max(0.0, m * (q + square / (4 * m * m)))) if m else 0.0
-        fits.append(level_fit(level, m, m_in, totals.values()))
+        fits.append(level_fit(level, m, m_in, totals.tolist()))
     chosen = choose_level(fits)
-    members = {r["id"]: int(r["levels"][chosen.level]) for r in rows} if chosen else {}
+    members = dict(zip(ids, levels[:, chosen.level].tolist(), strict=True)) if chosen else {}
     return Communities(members, chosen, tuple(fits))
 
 

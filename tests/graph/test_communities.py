@@ -168,6 +168,21 @@ def test_removed_ties_end_memberships_and_retire_numbers(social_db: Database) ->
     assert next_number > max(int(k.split("-")[1]) for k in before.values())
 
 
+@pytest.mark.parametrize("engine", ["gds", "networkx"])
+def test_a_member_whose_every_tie_is_removed_leaves_and_the_others_stay(social_db: Database, engine: str) -> None:
+    refresh(social_db, engine=engine, as_of=AS_OF)
+    before = memberships(social_db)
+    gone = sorted(before)[:5]
+    # GDS projects the current members first (their seeds), so these stay in its graph with no tie
+    social_db.write(q("MATCH (c:Customer)-[r:REFERRED|SHARED|REACHED]-() WHERE c.customerId IN $ids DELETE r"),
+                    ids=gone)
+    refresh(social_db, engine=engine, as_of=AS_OF)
+    after = memberships(social_db)
+    assert not set(gone) & set(after)
+    stayed = [c for c in before if c not in gone]
+    assert sum(after.get(c) == before[c] for c in stayed) >= 0.9 * len(stayed)
+
+
 # ----------------------------------------------------------------- empty inputs
 @pytest.mark.parametrize("engine", ["gds", "networkx"])
 def test_empty_social_graph_gives_no_rows_and_a_warning(db: Database, engine: str) -> None:
