@@ -45,7 +45,7 @@ import hashlib
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -265,15 +265,25 @@ class GraphState:
         return json.dumps({n: self.counts.get(n, 0) for n in (*TAG_OUTPUTS, "Tag", *STRUCTURE_OUTPUTS)},
                           sort_keys=True)
 
-    def outputs_changed(self) -> bool:
-        """Whether the outputs lost something, or their structure changed, since the last full refresh."""
+    def outputs_changed(self, owners: Mapping[str, str] | None = None) -> bool:
+        """Whether the outputs lost something, or their structure changed, since the last record.
+
+        ``owners`` names the unit that writes each structure output: a change of an output whose
+        unit is not current (a refresh was cut off inside it) is that unit's own, and it runs anyway.
+        """
         known = self.stored.get(OUTPUT_UNIT)
         if known is None or not known.inputs:
             return True
         before, now = json.loads(known.inputs), json.loads(self.outputs())
+        owners = owners or {}
+
+        def watched(name: str) -> bool:
+            unit = self.stored.get(owners.get(name, ""))
+            return name not in owners or (unit is not None and unit.fingerprint is not None)
+
         return (sum(now[n] for n in TAG_OUTPUTS) < sum(before.get(n, 0) for n in TAG_OUTPUTS)
                 or now["Tag"] < before.get("Tag", 0)
-                or any(now[n] != before.get(n, 0) for n in STRUCTURE_OUTPUTS))
+                or any(now[n] != before.get(n, 0) for n in STRUCTURE_OUTPUTS if watched(n)))
 
     def components(self, unit: Unit) -> dict[str, Any]:
         """Everything the unit's result depends on, as a JSON-able map."""

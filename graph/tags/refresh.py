@@ -50,6 +50,9 @@ from ckg.graph.tags.catalogue import FAMILIES, TagFamily, family
 
 T = TypeVar("T")
 SIMILARITY = "similar_customers"  # not a tag family: SIMILAR_TO relationships, refreshed with the rest
+#: The unit that writes each structure output (:data:`fingerprint.STRUCTURE_OUTPUTS`).
+OUTPUT_OWNERS = {"MEMBER_OF": "social_community", "Community": "social_community", "SIMILAR_TO": SIMILARITY,
+                 "SAME_PERSON_AS": "duplicate_identity"}
 #: Units of a full refresh that are not a stage of tags (graph.tags.fingerprint).
 DATA_END = "data_end"
 CONSENT_SWEEP = "consent_sweep"
@@ -347,7 +350,7 @@ class Refresher:
         self.partial = bool(only) or bool(self._as_of)
         if self.partial:
             self._forget_tag_units()
-        if not self.force and self._state.stored and self._state.outputs_changed():
+        if not self.force and self._state.stored and self._state.outputs_changed(OUTPUT_OWNERS):
             self._rerun = "outputs changed since the last full refresh"
         if not self.partial and (self.force or self._rerun):
             # every unit runs: none is current until it has run again, so that a refresh cut off
@@ -428,7 +431,7 @@ class Refresher:
             queries.tags.record_refresh_state, unit=unit.name, fingerprint=self.state.fingerprint(unit),
             inputs=self.state.inputs(unit), value=value))
         self.result.bookkeeping_writes.update({k: counters[k] for k in WRITE_COUNTERS})
-        if unit.name != DATA_END:  # the data end writes no output
+        if unit.name != DATA_END and not self.partial:  # the data end writes no output
             self._record_outputs()
 
     def _record_outputs(self) -> None:

@@ -173,7 +173,6 @@ def test_a_member_whose_every_tie_is_removed_leaves_and_the_others_stay(social_d
     refresh(social_db, engine=engine, as_of=AS_OF)
     before = memberships(social_db)
     gone = sorted(before)[:5]
-    # GDS projects the current members first (their seeds), so these stay in its graph with no tie
     social_db.write(q("MATCH (c:Customer)-[r:REFERRED|SHARED|REACHED]-() WHERE c.customerId IN $ids DELETE r"),
                     ids=gone)
     refresh(social_db, engine=engine, as_of=AS_OF)

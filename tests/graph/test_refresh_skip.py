@@ -16,6 +16,7 @@ from ckg.graph.identity import unlink
 from ckg.graph.privacy import erase_customer
 from ckg.graph.quality import data_quality
 from ckg.graph.queries import Query, queries
+from ckg.graph.tags import refresh as refresh_module
 from ckg.graph.tags.catalogue import TagFamily
 from ckg.graph.tags.refresh import CONSENT_SWEEP, DATA_END, PARTIAL, Refresher, RefreshResult, Stage, refresh
 from ckg.loaders import catalogue_data as cd
@@ -275,35 +276,54 @@ def test_a_load_that_fails_part_way_reruns_what_reads_its_files(loaded: Database
     assert not [c for c in data_quality(loaded).checks if c.name == "Unfinished loads"]
 
 
-@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize(("cut_in", "force"), [("social_community", False), ("social_community:written", True),
+                                               (SIMILARITY_STAGE, True)])
 def test_a_refresh_cut_off_part_way_leaves_the_next_one_only_the_stages_it_did_not_finish(
-        loaded: Database, monkeypatch: pytest.MonkeyPatch, force: bool) -> None:
-    if force:  # a forced refresh over a current graph: what it did not reach is not current either
+        loaded: Database, monkeypatch: pytest.MonkeyPatch, cut_in: str, force: bool) -> None:
+    """Cut off before the communities' stage wrote anything, after it wrote memberships and tags
+    (its outputs differ from the record: they are its own, it runs again), or in the similarity
+    stage after it cleared every link."""
+    if force:  # a forced refresh over a current graph: what it did not finish is not current either
         refresh(loaded, engine="networkx")
     algorithm_family = Refresher._algorithm_family
 
     def failing(self: Refresher, f: TagFamily) -> int:
         if f.name == "social_community":
+            if cut_in.endswith(":written"):
+                algorithm_family(self, f)
             raise RuntimeError("Neo4j went away")
         return algorithm_family(self, f)
 
-    monkeypatch.setattr(Refresher, "_algorithm_family", failing)
+    def similarity_failing(run: object) -> int:
+        loaded.run_autocommit(queries.algorithms.clear_similarity)
+        raise RuntimeError("Neo4j went away")
+
+    if cut_in == SIMILARITY_STAGE:
+        monkeypatch.setattr(refresh_module, "similar_customers", similarity_failing)
+    else:
+        monkeypatch.setattr(Refresher, "_algorithm_family", failing)
     with pytest.raises(RuntimeError, match="went away"):
         refresh(loaded, engine="networkx", force=force)
     monkeypatch.undo()
 
     again = refresh(loaded, engine="networkx")
     stages = [s for s in again.stages if s.name != RETENTION]
-    cut = stages.index(stage(again, "social_community"))
+    cut = stages.index(stage(again, cut_in.split(":")[0]))
     assert cut > 5 and CONSENT_SWEEP in again.skipped
     assert all(s.skipped for s in stages[:cut]), [(s.name, s.note) for s in stages[:cut] if not s.skipped]
     assert not any(s.skipped for s in stages[cut:])
     assert {s.note for s in stages[cut:]} == {"not known to be current" if force else "no earlier run"}
     assert ran(refresh(loaded, engine="networkx")) == set()
     # what the two refreshes left is what one refresh of everything derives: forced, it writes nothing
-    communities = memberships(loaded)
+    communities, links = memberships(loaded), similar_links(loaded)
+    assert links
     assert sum(refresh(loaded, engine="networkx", force=True).tag_writes.values()) == 0
-    assert memberships(loaded) == communities
+    assert memberships(loaded) == communities and similar_links(loaded) == links
+
+
+def similar_links(db: Database) -> list[tuple[str, str]]:
+    rows = db.read(q("MATCH (a:Customer)-[:SIMILAR_TO]->(b:Customer) RETURN a.customerId AS a, b.customerId AS b"))
+    return sorted((r["a"], r["b"]) for r in rows)
 
 
 def portraits_version(db: Database) -> int | None:

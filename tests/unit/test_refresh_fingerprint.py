@@ -153,3 +153,32 @@ def test_a_fingerprint_moves_with_counts_it_reads_and_loads_of_files_writing_the
     assert stored.what_changed(later) == "parameters"
     grown = fp.GraphState({"Order": 4, "PLACED": 4}, base.loads, stored.stored)
     assert grown.what_changed(unit) == "Order 3->4, PLACED 3->4"
+
+
+def test_outputs_changed_by_a_unit_that_is_not_current_are_its_own() -> None:
+    recorded = {"HAS_TAG": 10, "HAD_TAG": 2, "Tag": 4, "MEMBER_OF": 6, "Community": 2, "SIMILAR_TO": 8,
+                "SAME_PERSON_AS": 0}
+    record = fp.Stored(None, None, fp.GraphState(recorded, {}, {}).outputs())
+    current = fp.Stored("f", None, "{}")
+    owners = refresh_module.OUTPUT_OWNERS
+
+    def changed(counts: dict[str, int], similarity: fp.Stored | None) -> bool:
+        stored = {fp.OUTPUT_UNIT: record, "social_community": current, "duplicate_identity": current}
+        if similarity is not None:
+            stored[SIMILARITY] = similarity
+        return fp.GraphState({**recorded, **counts}, {}, stored).outputs_changed(owners)
+
+    assert not changed({}, current)
+    assert not changed({"HAS_TAG": 12}, current)  # tags may grow (incremental refreshes)
+    assert changed({"HAS_TAG": 9}, current) and changed({"MEMBER_OF": 5}, current)
+    # similarity cut off after clearing its links: not current, it runs anyway; nothing else has to
+    assert changed({"SIMILAR_TO": 0}, current)
+    assert not changed({"SIMILAR_TO": 0}, fp.Stored(None, None, "{}")) and not changed({"SIMILAR_TO": 0}, None)
+    assert changed({"SIMILAR_TO": 0, "MEMBER_OF": 5}, None)  # memberships are still watched
+    assert fp.GraphState(recorded, {}, {}).outputs_changed(owners)  # no record: everything runs
+
+
+def test_every_structure_output_has_an_owning_unit() -> None:
+    assert set(refresh_module.OUTPUT_OWNERS) == set(fp.STRUCTURE_OUTPUTS)
+    units = {f.name for f in FAMILIES if f.algorithm} | {SIMILARITY}
+    assert set(refresh_module.OUTPUT_OWNERS.values()) <= units
