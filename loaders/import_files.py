@@ -270,12 +270,16 @@ class ImportWriter(Loader):
         if block.endswith(b"\n"):
             lines.pop()
         try:
-            if any(not ln.strip() or len(ln) > MAX_FIELD_BYTES // 4 for ln in lines):
+            text = pl.Series(lines, dtype=pl.Binary).cast(pl.String)  # not UTF-8: raises, row by row
+            # blank or long lines (whitespace as str.strip sees it, a superset of bytes.strip's:
+            # a line blank only to it goes row by row, which judges it as before)
+            sizes = text.str.len_bytes()
+            if (text.str.strip_chars().str.len_bytes() == 0).any() or (sizes > MAX_FIELD_BYTES // 4).any():
                 raise ValueError("blank or long line")
             raw = pl.read_ndjson(block, schema=dict.fromkeys(names, pl.String))
             if raw.height != n:
                 raise ValueError("row count")
-            flat = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.contains(_FLAT_JSON)
+            flat = text.str.contains(_FLAT_JSON)
         except Exception:  # noqa: BLE001 - any surprise: this block row by row (lines are independent)
             self._json_rows(spec, list(enumerate(lines, start=line)))
             return
@@ -337,11 +341,15 @@ class ImportWriter(Loader):
         if accepted:
             good = pl.concat([good, _frame(spec.name, accepted)]).sort("__line")
         first = int(lines[0]) if len(lines) else 0
-        by_line = {int(ln): i for i, ln in enumerate(lines.to_list())} if len(suspects) or not spec.is_csv \
-            else None
+        contiguous = not suspects and spec.is_csv  # a CSV block's rows are its lines, in order
+        by_line: dict[int, int] = {}
 
-        def raw_of(ln: int) -> Any:
-            return raw_of_row(by_line[ln] if by_line is not None else ln - first)
+        def raw_of(ln: int) -> Any:  # a rejected row's raw values: rare, so the index is built on demand
+            if contiguous:
+                return raw_of_row(ln - first)
+            if not by_line:
+                by_line.update((int(x), i) for i, x in enumerate(lines.to_list()))
+            return raw_of_row(by_line[ln])
 
         self._accept(spec, good, raw_of)
 
