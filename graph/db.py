@@ -61,6 +61,15 @@ class TxRunner:
     def run(self, query: Query, **params: Any) -> list[Row]:
         return [r.data() for r in self._tx.run(query.text, params)]
 
+    def run_plain(self, query: Query, **params: Any) -> list[Row]:
+        """:meth:`run` for a statement that returns no node, relationship or path, only lists, maps,
+        numbers, strings and temporals: its rows as the driver decoded them. ``Record.data()`` walks
+        every value to turn graph entities into maps; over a chunk's 35,000 tags that walk was half
+        of the refresh process's time at 1M customers (py-spy), for values it leaves as they are."""
+        result = self._tx.run(query.text, params)
+        keys = result.keys()
+        return [dict(zip(keys, r.values(), strict=True)) for r in result]
+
     def run_counted(self, query: Query, **params: Any) -> tuple[list[Row], dict[str, int]]:
         """Run a query; its rows and its summary counters (what it created, deleted and set)."""
         result = self._tx.run(query.text, params)

@@ -225,7 +225,7 @@ def write_tags(tx: TxRunner, families: Sequence[TagFamily], ids: Sequence[str], 
     write = queries.tags.write_customer_tags if customers else queries.tags.write_enterprise_tags
     names = [f.name for f in families]
     held: dict[tuple[str, str], list[Any]] = {
-        (t[0], t[1]): t[2:] for t in tx.run(current, ids=list(ids), families=names)[0]["tags"]}
+        (t[0], t[1]): t[2:] for t in tx.run_plain(current, ids=list(ids), families=names)[0]["tags"]}
     derived: dict[str, list[str]] = {}
     changed = []
     for r in rows:
@@ -582,7 +582,7 @@ class Refresher:
         """
         names = {f.name for f in p.families}
         return [{"id": i, "tag": tag, "weight": weight, "confidence": confidence, "evidence": evidence}
-                for i, tag, weight, confidence, evidence in tx.run(derive, ids=ids, **params)[0]["rows"]
+                for i, tag, weight, confidence, evidence in tx.run_plain(derive, ids=ids, **params)[0]["rows"]
                 if tag.split(":", 1)[0] in names]
 
     def _cypher_pass(self, p: Pass) -> int:
