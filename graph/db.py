@@ -203,13 +203,22 @@ class Database:
 
         Raises :class:`WriteInReadTransaction` (before sending anything) when ``query`` writes.
         """
+        return self._read(query, params, TxRunner.run)
+
+    def read_plain(self, query: Query, **params: Any) -> list[Row]:
+        """:meth:`read` for a statement that returns no node, relationship or path: its rows as the
+        driver decoded them, without ``Record.data()``'s walk of every value (see
+        :meth:`TxRunner.run_plain`); for the large lists the algorithms read back."""
+        return self._read(query, params, TxRunner.run_plain)
+
+    def _read(self, query: Query, params: dict[str, Any], run: Callable[..., list[Row]]) -> list[Row]:
         if writes_to_store(query):
             raise WriteInReadTransaction(
                 f"cypher/{query.name}.cypher writes to the graph; run it through Database.write "
                 "(a read transaction goes to a read-only member on a cluster)")
 
         def work(tx: ManagedTransaction) -> list[Row]:
-            return [r.data() for r in tx.run(query.text, params)]
+            return run(TxRunner(tx), query, **params)
 
         self._count()
         with self.errors(), self._session() as session:

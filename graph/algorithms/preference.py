@@ -64,7 +64,7 @@ def profiles(db: Database, now: str) -> tuple[list[str], list[str], np.ndarray]:
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     after = ""
     while True:
-        page = db.read(queries.algorithms.stream_category_profiles, now=now, after=after,
+        page = db.read_plain(queries.algorithms.stream_category_profiles, now=now, after=after,
                        limit=PRODUCTS_PER_PAGE)[0]
         if page["last"] is None:
             break
@@ -145,8 +145,8 @@ def groups(db: Database, engine: Engine, now: str, seed: int = 42) -> Groups:
     if engine == "gds":
         edges = [[a, b, w] for (a, b), w in zip(pairs.tolist(), pair_weights.tolist(), strict=True)]
         with projected(db, queries.algorithms.project_preference_graph, ids=ids, edges=edges) as name:
-            rows = db.read(queries.algorithms.stream_leiden, graph=name, gamma=RESOLUTION)
-        raw = {r["id"]: int(r["community"]) for r in rows}
+            found = db.read_plain(queries.algorithms.stream_leiden, graph=name, gamma=RESOLUTION)[0]
+        raw = dict(zip(found["ids"], map(int, found["communities"]), strict=True))
     else:
         g = nx.Graph()
         g.add_nodes_from(range(len(ids)))

@@ -116,7 +116,7 @@ def _gds_communities(db: Database) -> Communities:
         seeded = bool(db.read(queries.algorithms.has_seed_property, graph=name)[0]["seeded"])
         run = db.read(queries.algorithms.mutate_louvain_levels, graph=name, seeded=seeded)[0]
         db.read(queries.algorithms.mutate_degree, graph=name)
-        streamed = db.read(queries.algorithms.stream_louvain_levels, graph=name)[0]
+        streamed = db.read_plain(queries.algorithms.stream_louvain_levels, graph=name)[0]
     ids: list[str] = streamed["ids"]
     modularities: list[float] = list(run["modularities"])
     if not ids:
