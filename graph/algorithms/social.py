@@ -162,8 +162,8 @@ def influence(db: Database, engine: Engine) -> dict[str, float]:
     if engine == "gds":
         if not db.read(queries.algorithms.has_social_ties)[0]["ties"]:
             return {}
-        with projected(db, queries.algorithms.project_social, config={}) as name:
-            rows = db.read(queries.algorithms.stream_pagerank, graph=name)
-        return {r["id"]: float(r["score"]) for r in rows}
+        with projected(db, queries.algorithms.project_social) as name:
+            found = db.read_plain(queries.algorithms.stream_pagerank, graph=name)[0]
+        return dict(zip(found["ids"], map(float, found["scores"]), strict=True))
     g = social_graph(db)
     return {k: float(v) for k, v in nx.pagerank(g, alpha=0.85, max_iter=100).items()}

@@ -70,8 +70,8 @@ def louvain_social(run: AlgorithmRun) -> list[TagRow]:
         found = social.detect(run.db, run.engine)
     refusers = profiling_refusers(run.db)
     members = {cid: n for cid, n in found.members.items() if cid not in refusers}
-    previous = {r["id"]: int(r["community"]) for r in run.db.read(queries.algorithms.stream_community_members,
-                                                                     kind=kind) if r["community"] is not None}
+    previous = {i: int(n) for i, n in run.db.read_plain(queries.algorithms.stream_community_members,
+                                                        kind=kind)[0]["members"] if n is not None}
     seq = run.db.read(queries.algorithms.get_community_sequence, kind=kind)[0]
     start = max(int(seq["next"]), int(seq["highest"]) + 1)
     numbering = community_ids.renumber(members, previous, start)

@@ -69,7 +69,7 @@ def test_the_identity_and_social_patterns_have_one_home() -> None:
     """Each engine reads the same pattern: networkx streams it, GDS projects it (social) or the
     pairs the identity weighing accepted from it (identity), never a second copy of the MATCH."""
     social = queries.get("algorithms/social_ties").text
-    for user in ("stream_social_edges", "project_social"):
+    for user in ("stream_social_edges", "project_social", "project_social_communities"):
         assert social in queries.get(f"algorithms/{user}").text
     identity = queries.get("algorithms/identity_pairs").text
     assert identity in queries.get("algorithms/stream_identity_edges").text
