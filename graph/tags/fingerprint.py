@@ -225,6 +225,12 @@ def file_digest(path: Path | None) -> str:
         return "missing"
 
 
+def read_counts(db: Database) -> dict[str, int]:
+    """Every label's and relationship type's count (the count store), in one map."""
+    counts = graph_counts(db)
+    return {**counts["nodes"], **counts["relationships"]}
+
+
 @dataclass(frozen=True)
 class Unit:
     """One piece of a full refresh that runs, or is skipped, as a whole."""
@@ -253,12 +259,11 @@ class GraphState:
 
     @classmethod
     def read(cls, db: Database) -> GraphState:
-        counts = graph_counts(db)
         loads = {r["file"]: {"loads": int(r["loads"]), "unfinished": int(r["unfinished"]), "latest": r["latest"]}
                  for r in db.read(queries.tags.list_load_markers)}
         stored = {r["unit"]: Stored(r["fingerprint"], r["value"], r["inputs"])
                   for r in db.read(queries.tags.list_refresh_states)}
-        return cls({**counts["nodes"], **counts["relationships"]}, loads, stored)
+        return cls(read_counts(db), loads, stored)
 
     def outputs(self) -> str:
         """The refresh's outputs in this state, as JSON (stored by :data:`OUTPUT_UNIT`)."""

@@ -435,8 +435,9 @@ class Refresher:
             self._record_outputs()
 
     def _record_outputs(self) -> None:
-        """Keep what the refresh left (its outputs' counts): the next one compares them first."""
-        after = fp.GraphState.read(self.db)
+        """Keep what the refresh left (its outputs' counts): the next one compares them first. Only
+        the counts are read: this runs after every unit."""
+        after = fp.GraphState(fp.read_counts(self.db), {}, {})
         _, counters = self.db.write_tx(lambda tx: tx.run_counted(
             queries.tags.record_refresh_state, unit=fp.OUTPUT_UNIT, fingerprint=None, inputs=after.outputs(),
             value=None))
