@@ -36,6 +36,7 @@ from strawberry.types.unset import UnsetType
 from ckg.gql import metrics
 from ckg.gql.answer_store import MemoryAnswers, SharedAnswers
 from ckg.gql.context import Context
+from ckg.gql.grouped_refresh import GroupedRefresh
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.response_cache import Plan, ResponseCache, answered, capturing, end_capture, start_capture
@@ -52,6 +53,7 @@ from ckg.graph.jobs import JobRunner
 from ckg.graph.portrait_cache import PortraitCache
 from ckg.graph.portrait_watch import PortraitWatch
 from ckg.graph.settings import Settings, get_settings
+from ckg.graph.tags.refresh import refresh
 
 log = logging.getLogger("ckg.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -398,6 +400,9 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
                                             on_result=metrics.response_cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
+        # recordEvents' refreshes, one at a time per worker, each for every customer waiting (a group commit)
+        app.state.refreshes = GroupedRefresh(lambda ids: run_in_threadpool(refresh, app.state.db, customers=ids),
+                                             on_group=metrics.refresh_group)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
         # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
         # transaction: no time limit
@@ -410,6 +415,7 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         finally:
             if app.state.warming is not None:
                 app.state.warming.cancel()
+            await app.state.refreshes.close()
             await app.state.watch.close()
             app.state.jobs.close()
             app.state.audit.close()

@@ -34,6 +34,9 @@ CACHE_ENTRIES = Gauge("ckg_portrait_cache_entries", "Portraits held in the cache
 ROUND_TRIPS = Counter("ckg_neo4j_round_trips", "Transactions sent to Neo4j by the API's async driver.")
 POOL_IN_USE = Gauge("ckg_neo4j_pool_in_use", "Sessions of the async driver in use now.", multiprocess_mode="livesum")
 POOL_SIZE = Gauge("ckg_neo4j_pool_size", "Connections the async driver's pool may open.", multiprocess_mode="livesum")
+REFRESH_GROUPS = Histogram("ckg_refresh_group_requests", "Requests served by one grouped incremental refresh "
+                           "(recordEvents, refreshTags of customers, recordConsent).",
+                           buckets=(1, 2, 4, 8, 16, 32, 64, 128))
 SUBSCRIPTIONS = Gauge("ckg_subscriptions", "Open portraitChanged subscriptions.", multiprocess_mode="livesum")
 
 
@@ -44,6 +47,10 @@ def round_trip_started() -> None:
 
 def round_trip_finished() -> None:
     POOL_IN_USE.dec()
+
+
+def refresh_group(requests: int, customers: int) -> None:
+    REFRESH_GROUPS.observe(requests)
 
 
 def cache_result(hit: bool) -> None:

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ckg.gql import types as t
+from ckg.gql.grouped_refresh import GroupedRefresh
 from ckg.gql.paging import After, CursorError, First, check_first, decode_cursor, encode_cursor
 from ckg.gql.response_cache import capturing
 from ckg.graph import (
@@ -34,7 +35,7 @@ from ckg.graph.errors import InputError, NotFound
 from ckg.graph.portrait import PortraitHead, assemble, tag_description
 from ckg.graph.tags.catalogue import FAMILIES, is_sensitive_tag
 from ckg.graph.tags.explain import explain, tags_held
-from ckg.graph.tags.refresh import refresh
+from ckg.graph.tags.refresh import RefreshResult, refresh
 
 AsOf = Annotated[datetime | None, strawberry.argument(
     description="The portrait as it stood at this time (ISO-8601), from the tag history; omitted: now.")]
@@ -275,6 +276,12 @@ async def job(info: Info, id: strawberry.ID) -> t.Job | None:
     return t.Job.of(row)
 
 
+async def refresh_customers(info: Info, ids: list[str]) -> RefreshResult:
+    """The incremental refresh of these customers, grouped with other requests' (gql.grouped_refresh)."""
+    grouped: GroupedRefresh[RefreshResult] = info.context.request.app.state.refreshes
+    return await grouped.refresh(ids)
+
+
 async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEventsResult:
     batch = [event_store.Event(str(e.event_id), str(e.customer_id), e.type.value, e.at, e.sku and str(e.sku),
                                e.query, e.device) for e in events]
@@ -288,7 +295,7 @@ async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEvent
                                       unknown_customers=[strawberry.ID(x) for x in done.unknown_customers],
                                       unknown_products=[strawberry.ID(x) for x in done.unknown_products])
     ids = sorted({b.customer_id for b in batch})
-    await run_in_threadpool(lambda: refresh(info.context.db, customers=ids))
+    await refresh_customers(info, ids)
     portraits_changed(info, ids)
     return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
 
@@ -303,7 +310,7 @@ async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = No
         missing = set(ids) - await customers.existing_customers(info.context.adb, ids)
         if missing:
             return t.NotFoundError(message=f"unknown customers: {', '.join(sorted(missing))}")
-        result = await run_in_threadpool(lambda: refresh(db, customers=ids))
+        result = await refresh_customers(info, ids)
         portraits_changed(info, ids)
         return t.TagsRefreshed(customers=len(ids), families=len(result.stages), seconds=result.seconds)
     if await run_in_threadpool(locks.is_held, db, locks.FULL_REFRESH):
@@ -333,7 +340,7 @@ async def record_consent(info: Info, customer_id: strawberry.ID, purpose: t.Cons
     except NotFound as exc:
         return t.NotFoundError(message=str(exc))
     portraits_changed(info, [str(customer_id)])
-    await run_in_threadpool(lambda: refresh(db, customers=[str(customer_id)]))
+    await refresh_customers(info, [str(customer_id)])
     portraits_changed(info, [str(customer_id)])
     return t.ConsentRecorded(customer_id=customer_id, consent_id=strawberry.ID(done.consent_id),
                              allowed_uses=done.allowed_uses, dropped_tags=done.dropped_tags,

@@ -245,6 +245,35 @@ def test_portrait_changed_pushes_the_changed_tags_with_the_subscriber_role(
                 assert not any(t["sensitive"] for t in change["changed"])
 
 
+def test_concurrent_record_events_share_refreshes_and_each_sees_its_tags(
+        served: str, tokens: dict[Role, str], session_db: Database) -> None:
+    """recordEvents arriving together are refreshed in groups (gql.grouped_refresh): every request
+    still answers only once its customer's portrait has the new tags."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from prometheus_client import REGISTRY
+
+    ids = [dormant(session_db, skip=k) for k in range(2, 8)]
+    auth = {"Authorization": f"Bearer {tokens[Role.MARKETER]}"}
+    requests_before = REGISTRY.get_sample_value("ckg_refresh_group_requests_sum") or 0.0
+    groups_before = REGISTRY.get_sample_value("ckg_refresh_group_requests_count") or 0.0
+
+    def record_then_read(cid: str) -> set[str]:
+        with httpx.Client(base_url=f"http://{served}", headers=auth, timeout=600) as client:
+            done = client.post("/graphql", json={"query": RECORD, "variables": {"events": views(cid, "group")}})
+            assert done.json()["data"]["recordEvents"]["stored"] == 6
+            portrait = client.post("/graphql", json={"query": PORTRAIT, "variables": {"id": cid}}).json()
+            return tag_names(portrait["data"]["portrait"])
+
+    with ThreadPoolExecutor(len(ids)) as pool:
+        after = list(pool.map(record_then_read, ids))
+    for tags in after:
+        assert "activity_30d:dormant" not in tags and any(n.startswith("activity_30d:") for n in tags)
+    assert (REGISTRY.get_sample_value("ckg_refresh_group_requests_sum") or 0.0) - requests_before == len(ids)
+    groups = (REGISTRY.get_sample_value("ckg_refresh_group_requests_count") or 0.0) - groups_before
+    assert 1 <= groups <= len(ids)
+
+
 def test_a_subscription_without_a_valid_token_is_refused(served: str) -> None:
     for token in (None, "ckg_not_a_token"):
         with connect(f"ws://{served}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
