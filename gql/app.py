@@ -36,11 +36,12 @@ from strawberry.types.unset import UnsetType
 from ckg.gql import metrics
 from ckg.gql.answer_store import MemoryAnswers, SharedAnswers
 from ckg.gql.context import Context
-from ckg.gql.grouped_refresh import GroupedRefresh
+from ckg.gql.group_commit import GroupCommit
 from ckg.gql.ide import graphiql_html
 from ckg.gql.pages import ROUTES as PAGE_ROUTES
 from ckg.gql.response_cache import Plan, ResponseCache, answered, capturing, end_capture, start_capture
 from ckg.gql.schema import build_schema
+from ckg.graph import events as event_store
 from ckg.graph import warmup
 from ckg.graph.async_db import RETRY_SECONDS as ASYNC_RETRY_SECONDS
 from ckg.graph.async_db import AsyncDatabase
@@ -53,7 +54,7 @@ from ckg.graph.jobs import JobRunner
 from ckg.graph.portrait_cache import PortraitCache
 from ckg.graph.portrait_watch import PortraitWatch
 from ckg.graph.settings import Settings, get_settings
-from ckg.graph.tags.refresh import refresh
+from ckg.graph.tags.refresh import RefreshResult, refresh
 
 log = logging.getLogger("ckg.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -336,6 +337,28 @@ class Shed:
             self.in_flight -= 1
 
 
+#: The most events one group commit of recordEvents writes, and customers one grouped refresh covers
+#: (one request alone may pass them; the requests after wait for the next group).
+GROUP_EVENTS = 1000
+GROUP_CUSTOMERS = 500
+
+
+def record_and_refresh(db: Database, batches: list[list[event_store.Event]]) -> list[event_store.Recorded]:
+    """Store the checked events of several recordEvents in one transaction, then refresh every
+    customer with an event stored, in one incremental refresh; each request's own result."""
+    done = event_store.record_checked(db, batches)
+    stored = event_store.stored_customers(batches, done)
+    if stored:
+        refresh(db, customers=stored)
+    return done
+
+
+def refresh_together(db: Database, asks: list[list[str]]) -> list[RefreshResult]:
+    """One incremental refresh for the customers of several requests; each gets its result."""
+    result = refresh(db, customers=sorted({c for ask in asks for c in ask}))
+    return [result] * len(asks)
+
+
 #: The longest the API waits for its warm-up before it serves anyway.
 WARM_UP_SECONDS = 60.0
 
@@ -400,9 +423,12 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
                                             on_result=metrics.response_cache_result)
         app.state.watch = PortraitWatch(app.state.adb, app.state.portraits)
         app.state.tokens = TokenCache(app.state.db)
-        # recordEvents' refreshes, one at a time per worker, each for every customer waiting (a group commit)
-        app.state.refreshes = GroupedRefresh(lambda ids: run_in_threadpool(refresh, app.state.db, customers=ids),
-                                             on_group=metrics.refresh_group)
+        # Writes that refresh portraits, one group at a time per worker, each for every request waiting
+        # (gql.group_commit): recordEvents, and the refreshes of refreshTags(customerIds) and recordConsent
+        app.state.recorder = GroupCommit(lambda batches: run_in_threadpool(record_and_refresh, app.state.db, batches),
+                                         size=len, max_size=GROUP_EVENTS, on_group=metrics.event_group)
+        app.state.refreshes = GroupCommit(lambda asks: run_in_threadpool(refresh_together, app.state.db, asks),
+                                          size=len, max_size=GROUP_CUSTOMERS, on_group=metrics.refresh_group)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
         # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
         # transaction: no time limit
@@ -415,6 +441,7 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         finally:
             if app.state.warming is not None:
                 app.state.warming.cancel()
+            await app.state.recorder.close()
             await app.state.refreshes.close()
             await app.state.watch.close()
             app.state.jobs.close()

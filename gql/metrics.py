@@ -34,9 +34,11 @@ CACHE_ENTRIES = Gauge("ckg_portrait_cache_entries", "Portraits held in the cache
 ROUND_TRIPS = Counter("ckg_neo4j_round_trips", "Transactions sent to Neo4j by the API's async driver.")
 POOL_IN_USE = Gauge("ckg_neo4j_pool_in_use", "Sessions of the async driver in use now.", multiprocess_mode="livesum")
 POOL_SIZE = Gauge("ckg_neo4j_pool_size", "Connections the async driver's pool may open.", multiprocess_mode="livesum")
+GROUP_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+EVENT_GROUPS = Histogram("ckg_record_events_group_requests", "recordEvents requests stored and refreshed by one "
+                         "group commit.", buckets=GROUP_BUCKETS)
 REFRESH_GROUPS = Histogram("ckg_refresh_group_requests", "Requests served by one grouped incremental refresh "
-                           "(recordEvents, refreshTags of customers, recordConsent).",
-                           buckets=(1, 2, 4, 8, 16, 32, 64, 128))
+                           "(refreshTags of customers, recordConsent).", buckets=GROUP_BUCKETS)
 SUBSCRIPTIONS = Gauge("ckg_subscriptions", "Open portraitChanged subscriptions.", multiprocess_mode="livesum")
 
 
@@ -49,7 +51,11 @@ def round_trip_finished() -> None:
     POOL_IN_USE.dec()
 
 
-def refresh_group(requests: int, customers: int) -> None:
+def event_group(requests: int) -> None:
+    EVENT_GROUPS.observe(requests)
+
+
+def refresh_group(requests: int) -> None:
     REFRESH_GROUPS.observe(requests)
 
 

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from ckg.gql import types as t
-from ckg.gql.grouped_refresh import GroupedRefresh
+from ckg.gql.group_commit import GroupCommit
 from ckg.gql.paging import After, CursorError, First, check_first, decode_cursor, encode_cursor
 from ckg.gql.response_cache import capturing
 from ckg.graph import (
@@ -277,27 +277,30 @@ async def job(info: Info, id: strawberry.ID) -> t.Job | None:
 
 
 async def refresh_customers(info: Info, ids: list[str]) -> RefreshResult:
-    """The incremental refresh of these customers, grouped with other requests' (gql.grouped_refresh)."""
-    grouped: GroupedRefresh[RefreshResult] = info.context.request.app.state.refreshes
-    return await grouped.refresh(ids)
+    """The incremental refresh of these customers, grouped with other requests' (gql.group_commit)."""
+    grouped: GroupCommit[list[str], RefreshResult] = info.context.request.app.state.refreshes
+    return await grouped.submit(ids)
 
 
 async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEventsResult:
     batch = [event_store.Event(str(e.event_id), str(e.customer_id), e.type.value, e.at, e.sku and str(e.sku),
                                e.query, e.device) for e in events]
     try:
-        done = await run_in_threadpool(event_store.record, info.context.db, batch)
+        event_store.check(batch)
     except event_store.InvalidEvent as exc:
         return t.InvalidEventsError(message=str(exc), event_id=strawberry.ID(exc.event_id))
+    # stored and refreshed with the batches of the requests beside it (gql.group_commit)
+    recorder: GroupCommit[list[event_store.Event], event_store.Recorded] = info.context.request.app.state.recorder
+    done = await recorder.submit(batch)
+    stored = event_store.stored_customers([batch], [done])
+    if stored:
+        portraits_changed(info, stored)
     if done.unknown_customers or done.unknown_products:
         return t.UnknownEntitiesError(message="some events name customers or products that do not exist; "
                                               "the others were stored",
                                       unknown_customers=[strawberry.ID(x) for x in done.unknown_customers],
                                       unknown_products=[strawberry.ID(x) for x in done.unknown_products])
-    ids = sorted({b.customer_id for b in batch})
-    await refresh_customers(info, ids)
-    portraits_changed(info, ids)
-    return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in ids])
+    return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in stored])
 
 
 async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshTagsResult:

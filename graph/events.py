@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -69,20 +70,35 @@ def record(db: Database, events: list[Event], *, rehearse: bool = False) -> Reco
     ``rehearse``: run every statement, then roll back (graph.warmup): nothing is stored, and
     the result says what would have been."""
     check(events)
-    customers = sorted({e.customer_id for e in events})
-    skus = sorted({e.sku for e in events if e.sku})
+    return record_checked(db, [events], rehearse=rehearse)[0]
 
-    def work(tx: TxRunner) -> Recorded:
+
+def record_checked(db: Database, batches: Sequence[list[Event]], *, rehearse: bool = False) -> list[Recorded]:
+    """:func:`record` for several batches already checked, in one transaction (the API's group
+    commit, gql.group_commit): each batch's result is what :func:`record` would say of it alone."""
+    customers = sorted({e.customer_id for b in batches for e in b})
+    skus = sorted({e.sku for b in batches for e in b if e.sku})
+
+    def work(tx: TxRunner) -> list[Recorded]:
         missing_c = {r["id"] for r in tx.run(queries.load.find_missing_customers, ids=customers)}
         missing_p = {r["id"] for r in tx.run(queries.load.find_missing_products, ids=skus)} if skus else set()
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for e in events:
-            if e.customer_id in missing_c or (e.sku and e.sku in missing_p):
-                continue
-            by_type[e.type].append({"eventId": e.event_id, "customerId": e.customer_id, "at": e.at,
-                                    "sku": e.sku, "query": e.query, "device": e.device})
+        done: list[Recorded] = []
+        for batch in batches:
+            kept = [e for e in batch if e.customer_id not in missing_c and not (e.sku and e.sku in missing_p)]
+            for e in kept:
+                by_type[e.type].append({"eventId": e.event_id, "customerId": e.customer_id, "at": e.at,
+                                        "sku": e.sku, "query": e.query, "device": e.device})
+            done.append(Recorded(len(kept), sorted({e.customer_id for e in batch} & missing_c),
+                                 sorted({e.sku for e in batch if e.sku} & missing_p)))
         for kind, rows in by_type.items():
             tx.run(EVENT_WRITES[kind], rows=rows)
-        return Recorded(sum(len(v) for v in by_type.values()), sorted(missing_c), sorted(missing_p))
+        return done
 
     return db.rehearse_tx(work) if rehearse else db.write_tx(work)
+
+
+def stored_customers(batches: Sequence[list[Event]], done: Sequence[Recorded]) -> list[str]:
+    """The customers with at least one event stored (theirs are the portraits to refresh)."""
+    return sorted({e.customer_id for batch, d in zip(batches, done, strict=True) for e in batch
+                   if e.customer_id not in d.unknown_customers and not (e.sku and e.sku in d.unknown_products)})

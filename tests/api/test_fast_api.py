@@ -245,33 +245,43 @@ def test_portrait_changed_pushes_the_changed_tags_with_the_subscriber_role(
                 assert not any(t["sensitive"] for t in change["changed"])
 
 
-def test_concurrent_record_events_share_refreshes_and_each_sees_its_tags(
+def test_concurrent_record_events_are_committed_in_groups_and_each_sees_its_own_outcome(
         served: str, tokens: dict[Role, str], session_db: Database) -> None:
-    """recordEvents arriving together are refreshed in groups (gql.grouped_refresh): every request
-    still answers only once its customer's portrait has the new tags."""
+    """recordEvents arriving together are stored and refreshed in groups (gql.group_commit): every
+    request answers only once its customer's portrait has the new tags, and with its own result (one
+    of them names an unknown customer: its other events are stored and refreshed all the same)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from prometheus_client import REGISTRY
 
     ids = [dormant(session_db, skip=k) for k in range(2, 8)]
     auth = {"Authorization": f"Bearer {tokens[Role.MARKETER]}"}
-    requests_before = REGISTRY.get_sample_value("ckg_refresh_group_requests_sum") or 0.0
-    groups_before = REGISTRY.get_sample_value("ckg_refresh_group_requests_count") or 0.0
+    mutation = RECORD.replace("stored }", "stored refreshedCustomers } ... on UnknownEntitiesError { unknownCustomers }")
+    requests_before = REGISTRY.get_sample_value("ckg_record_events_group_requests_sum") or 0.0
+    groups_before = REGISTRY.get_sample_value("ckg_record_events_group_requests_count") or 0.0
 
-    def record_then_read(cid: str) -> set[str]:
+    def record_then_read(cid: str) -> tuple[dict[str, Any], set[str]]:
+        events = views(cid, "group")
+        if cid == ids[-1]:
+            events.append({**events[0], "eventId": "group-nobody", "customerId": "c-no-such-customer"})
         with httpx.Client(base_url=f"http://{served}", headers=auth, timeout=600) as client:
-            done = client.post("/graphql", json={"query": RECORD, "variables": {"events": views(cid, "group")}})
-            assert done.json()["data"]["recordEvents"]["stored"] == 6
+            done = client.post("/graphql", json={"query": mutation, "variables": {"events": events}}).json()
             portrait = client.post("/graphql", json={"query": PORTRAIT, "variables": {"id": cid}}).json()
-            return tag_names(portrait["data"]["portrait"])
+            return done["data"]["recordEvents"], tag_names(portrait["data"]["portrait"])
 
     with ThreadPoolExecutor(len(ids)) as pool:
-        after = list(pool.map(record_then_read, ids))
-    for tags in after:
+        outcomes = list(pool.map(record_then_read, ids))
+    for cid, (answer, tags) in zip(ids, outcomes, strict=True):
+        if cid == ids[-1]:
+            assert answer == {"__typename": "UnknownEntitiesError", "unknownCustomers": ["c-no-such-customer"]}
+        else:
+            assert answer == {"__typename": "EventsRecorded", "stored": 6, "refreshedCustomers": [cid]}
         assert "activity_30d:dormant" not in tags and any(n.startswith("activity_30d:") for n in tags)
-    assert (REGISTRY.get_sample_value("ckg_refresh_group_requests_sum") or 0.0) - requests_before == len(ids)
-    groups = (REGISTRY.get_sample_value("ckg_refresh_group_requests_count") or 0.0) - groups_before
+    assert (REGISTRY.get_sample_value("ckg_record_events_group_requests_sum") or 0.0) - requests_before == len(ids)
+    groups = (REGISTRY.get_sample_value("ckg_record_events_group_requests_count") or 0.0) - groups_before
     assert 1 <= groups <= len(ids)
+    stored = session_db.read(q("MATCH ()-[v:VIEWED]->() WHERE v.eventId STARTS WITH 'group-' RETURN count(v) AS n"))
+    assert stored[0]["n"] == 6 * len(ids)
 
 
 def test_a_subscription_without_a_valid_token_is_refused(served: str) -> None:
