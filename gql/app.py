@@ -359,6 +359,10 @@ def refresh_together(db: Database, asks: list[list[str]]) -> list[RefreshResult]
     return [result] * len(asks)
 
 
+#: How long after an outage the re-warm starts: first the requests plan the statements they use
+#: (planning them twice at once costs a cold server on few cores what it does not have), then the
+#: re-warm plans the rest (docs/operations.md).
+REWARM_DELAY_SECONDS = 30.0
 #: The longest the API waits for its warm-up before it serves anyway.
 WARM_UP_SECONDS = 60.0
 
@@ -367,6 +371,8 @@ async def warm_up(state: Any, *, again: bool = False) -> None:
     """Have Neo4j plan the API's statements (graph.warmup): the reads on the async driver, then a
     rehearsed recordEvents in a thread; ``again``: after an outage (its times are logged as warnings).
     Never fails: with Neo4j down or empty the API starts all the same."""
+    if again:  # let the requests plan the statements they use first; then the rest
+        await asyncio.sleep(REWARM_DELAY_SECONDS)
     started = time.perf_counter()
     level = logging.WARNING if again else logging.INFO
     try:

@@ -103,8 +103,10 @@ def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 #: How long the CLI and batch jobs retry a transaction on a transient failure.
 RETRY_SECONDS = 15.0
 #: How long an API request waits for one of its worker's bounded connections to Neo4j before it
-#: gets 503 (Settings.api_db_connections): a busy server sheds work instead of queueing it.
-QUEUE_SECONDS = 2.0
+#: gets 503 (Settings.api_db_connections): a server busy for longer sheds work instead of queueing
+#: it. Long enough to ride out a server that is slow for a while (cold after a restart: 2 s shed
+#: requests there that 8 s answered; bench/RESULTS.md, "API soak: the cold minute after a restart").
+QUEUE_SECONDS = 8.0
 #: How long a background job (a :meth:`Database.retrying` view) waits for a connection.
 JOB_QUEUE_SECONDS = 60.0
 

@@ -256,7 +256,8 @@ def test_concurrent_record_events_are_committed_in_groups_and_each_sees_its_own_
 
     ids = [dormant(session_db, skip=k) for k in range(2, 8)]
     auth = {"Authorization": f"Bearer {tokens[Role.MARKETER]}"}
-    mutation = RECORD.replace("stored }", "stored refreshedCustomers } ... on UnknownEntitiesError { unknownCustomers }")
+    mutation = RECORD.replace("stored }",
+                              "stored refreshedCustomers } ... on UnknownEntitiesError { unknownCustomers }")
     requests_before = REGISTRY.get_sample_value("ckg_record_events_group_requests_sum") or 0.0
     groups_before = REGISTRY.get_sample_value("ckg_record_events_group_requests_count") or 0.0
 

@@ -7,6 +7,7 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
+from ckg.gql import app as app_module
 from ckg.gql.app import create_app
 from ckg.graph.auth import Role
 from ckg.graph.settings import Settings
@@ -29,10 +30,12 @@ def test_server_versions_via_graphql(api: TestClient, tokens: dict[Role, str]) -
 
 
 def test_healthz_reports_down_then_recovers_without_restarting_api(
-    neo4j_server: Neo4jUnderTest, settings: Settings, tokens: dict[Role, str]
+    neo4j_server: Neo4jUnderTest, settings: Settings, tokens: dict[Role, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if neo4j_server.instance is None:
         pytest.skip("external server: cannot stop it from the tests")
+    assert app_module.REWARM_DELAY_SECONDS > 0  # served requests plan their statements first
+    monkeypatch.setattr(app_module, "REWARM_DELAY_SECONDS", 0.5)
     auth = {"Authorization": f"Bearer {tokens[Role.ANALYST]}"}
     with TestClient(create_app(settings.model_copy(update={"connection_timeout": 2.0}))) as c:
         assert c.get("/healthz").json()["neo4j"] == "up"

@@ -184,7 +184,7 @@ def test_the_api_wires_short_retries_for_requests_and_the_cli_s_for_its_jobs(tmp
             assert state.audit.db.tx_timeout is None  # a backlog after an outage: many writes of 500
             assert state.audit.db.retry_seconds == API_RETRY_SECONDS
             assert state.jobs.db.driver is state.db.driver  # one driver per process
-            # at most 5 transactions of this worker on the server per driver; a request waits 2 s
+            # at most 5 transactions of this worker on the server per driver; a request waits 8 s
             # for one, a job as long as it takes
             assert state.db.driver._pool.pool_config.max_connection_pool_size == 5
             assert state.adb._driver._pool.pool_config.max_connection_pool_size == state.adb.pool_size == 5
