@@ -353,6 +353,11 @@ def record_and_refresh(db: Database, batches: list[list[event_store.Event]]) -> 
     return done
 
 
+def _unreachable(exc: Exception) -> bool:
+    """Neo4j down or busy: the whole group's failure, not one request's (no use running each again)."""
+    return isinstance(exc, DatabaseUnavailable)
+
+
 def refresh_together(db: Database, asks: list[list[str]]) -> list[RefreshResult]:
     """One incremental refresh for the customers of several requests; each gets its result."""
     result = refresh(db, customers=sorted({c for ask in asks for c in ask}))
@@ -432,9 +437,11 @@ def create_app(settings: Settings | None = None, *, batch_loads: bool = True) ->
         # Writes that refresh portraits, one group at a time per worker, each for every request waiting
         # (gql.group_commit): recordEvents, and the refreshes of refreshTags(customerIds) and recordConsent
         app.state.recorder = GroupCommit(lambda batches: run_in_threadpool(record_and_refresh, app.state.db, batches),
-                                         size=len, max_size=GROUP_EVENTS, on_group=metrics.event_group)
+                                         size=len, max_size=GROUP_EVENTS, on_group=metrics.event_group,
+                                         shared=_unreachable)
         app.state.refreshes = GroupCommit(lambda asks: run_in_threadpool(refresh_together, app.state.db, asks),
-                                          size=len, max_size=GROUP_CUSTOMERS, on_group=metrics.refresh_group)
+                                          size=len, max_size=GROUP_CUSTOMERS, on_group=metrics.refresh_group,
+                                          shared=_unreachable)
         app.state.jobs = JobRunner(app.state.db.retrying(DB_RETRY_SECONDS))  # long mutations, off the request
         # the audit writer may flush a backlog of up to 100,000 entries after an outage, 500 a
         # transaction: no time limit

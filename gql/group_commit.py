@@ -10,8 +10,11 @@ waits at most for the group in front of it (tens of milliseconds); on a cold one
 forty requests a second no longer hold forty connections, each planning the same statements.
 
 Each request still waits for its own group, so the portrait read after its answer has the new
-tags. A group that fails fails each of its requests with the same error. A request whose client
-went away leaves its group to run: its writes are part of the group's.
+tags. When a group of several fails with an error that may be one request's doing (not Neo4j
+being unreachable), each of its requests is run again alone, so one request cannot fail the others
+(the writes are idempotent: events merge on their id); otherwise each request of the group gets
+the group's error. A request whose client went away leaves its group to run: its writes are part
+of the group's.
 """
 
 from __future__ import annotations
@@ -42,10 +45,14 @@ class GroupCommit(Generic[I, R]):
     at a time; returns this item's result (``run`` returns one per item, in order)."""
 
     def __init__(self, run: Callable[[list[I]], Awaitable[Sequence[R]]], *, size: Callable[[I], int],
-                 max_size: int, on_group: Callable[[int], None] | None = None) -> None:
+                 max_size: int, on_group: Callable[[int], None] | None = None,
+                 shared: Callable[[Exception], bool] = lambda _: False) -> None:
         """A group takes items in order of arrival while their ``size`` sums to ``max_size`` at most
-        (one item alone may pass it). ``on_group(items)``: told of each group before it runs."""
+        (one item alone may pass it). ``on_group(items)``: told of each group before it runs.
+        ``shared(error)``: the error is the whole group's (Neo4j unreachable), not possibly one
+        item's; otherwise a failed group's items are run again one by one."""
         self._run = run
+        self._shared = shared
         self._size = size
         self._max = max_size
         self._on_group = on_group
@@ -78,19 +85,32 @@ class GroupCommit(Generic[I, R]):
             if self._on_group is not None:
                 self._on_group(len(group))
             try:
-                results = list(await self._run([w.item for w in group]))
-                if len(results) != len(group):
-                    raise RuntimeError(f"a group of {len(group)} got {len(results)} results")
-            except BaseException as exc:  # every request of the group gets the error
+                await self._settle(group)
+            except BaseException:  # the worker is stopping: no request waits for ever
                 for w in group:
                     if not w.done.done():
-                        w.done.set_exception(exc if isinstance(exc, Exception) else asyncio.CancelledError())
-                if not isinstance(exc, Exception):
-                    raise  # the worker is stopping
-            else:
-                for w, result in zip(group, results, strict=True):
-                    if not w.done.done():
-                        w.done.set_result(result)
+                        w.done.set_exception(asyncio.CancelledError())
+                raise
+
+    async def _settle(self, group: list[_Waiter[I, R]]) -> None:
+        """Run the group and answer each of its requests; a failed group of several whose error
+        may be one request's doing is run again one request at a time."""
+        try:
+            results = list(await self._run([w.item for w in group]))
+            if len(results) != len(group):
+                raise RuntimeError(f"a group of {len(group)} got {len(results)} results")
+        except Exception as exc:
+            if len(group) > 1 and not self._shared(exc):
+                for w in group:
+                    await self._settle([w])
+                return
+            for w in group:
+                if not w.done.done():
+                    w.done.set_exception(exc)
+            return
+        for w, result in zip(group, results, strict=True):
+            if not w.done.done():
+                w.done.set_result(result)
 
     async def close(self) -> None:
         """Wait for the groups already submitted (the worker is stopping)."""

@@ -59,19 +59,39 @@ def test_requests_arriving_during_a_group_make_up_the_next_one() -> None:
     asyncio.run(scenario())
 
 
-def test_a_failed_group_fails_its_requests_only() -> None:
+def test_a_group_failed_by_an_outage_fails_its_requests_only() -> None:
     async def scenario() -> None:
         run = Recorder()
-        grouped: GroupCommit[list[str], str] = GroupCommit(run, size=len, max_size=100)
-        run.fail_next = RuntimeError("Neo4j went away")
+        grouped: GroupCommit[list[str], str] = GroupCommit(
+            run, size=len, max_size=100, shared=lambda exc: isinstance(exc, ConnectionError))
+        run.fail_next = ConnectionError("Neo4j went away")
         group = [asyncio.create_task(grouped.submit([c])) for c in ("a", "b")]
         await settle()
         after = asyncio.create_task(grouped.submit(["c"]))
         run.release.set()
         outcomes = await asyncio.gather(*group, return_exceptions=True)
-        assert all(isinstance(o, RuntimeError) and str(o) == "Neo4j went away" for o in outcomes)
+        assert all(isinstance(o, ConnectionError) and str(o) == "Neo4j went away" for o in outcomes)
         assert await after == "run 2: c"
-        assert run.calls == [[["a"], ["b"]], [["c"]]]
+        assert run.calls == [[["a"], ["b"]], [["c"]]], "an outage is not run again request by request"
+
+    asyncio.run(scenario())
+
+
+def test_one_request_that_fails_its_group_fails_alone() -> None:
+    async def poisoned(items: list[str]) -> list[str]:
+        calls.append(items)
+        if "bad" in items:
+            raise ValueError("Neo4j refused the statement")
+        return [f"ok {item}" for item in items]
+
+    calls: list[list[str]] = []
+
+    async def scenario() -> None:
+        grouped: GroupCommit[str, str] = GroupCommit(poisoned, size=lambda _: 1, max_size=10)
+        outcomes = await asyncio.gather(*(grouped.submit(x) for x in ("a", "bad", "b")), return_exceptions=True)
+        assert outcomes[0] == "ok a" and outcomes[2] == "ok b"
+        assert isinstance(outcomes[1], ValueError)
+        assert calls == [["a", "bad", "b"], ["a"], ["bad"], ["b"]]
 
     asyncio.run(scenario())
 
@@ -117,7 +137,8 @@ def test_a_group_with_a_result_missing_fails_rather_than_answer_the_wrong_reques
         return items[:-1]
 
     async def scenario() -> None:
-        grouped: GroupCommit[str, str] = GroupCommit(short, size=lambda _: 1, max_size=10)
+        grouped: GroupCommit[str, str] = GroupCommit(short, size=lambda _: 1, max_size=10,
+                                                     shared=lambda _: True)
         outcomes = await asyncio.gather(grouped.submit("a"), grouped.submit("b"), return_exceptions=True)
         assert all(isinstance(o, RuntimeError) for o in outcomes)
 
