@@ -88,8 +88,7 @@ class GroupCommit(Generic[I, R]):
                 await self._settle(group)
             except BaseException:  # the worker is stopping: no request waits for ever
                 for w in group:
-                    if not w.done.done():
-                        w.done.set_exception(asyncio.CancelledError())
+                    w.done.cancel()  # a no-op for those already answered
                 raise
 
     async def _settle(self, group: list[_Waiter[I, R]]) -> None:

@@ -143,3 +143,17 @@ def test_a_group_with_a_result_missing_fails_rather_than_answer_the_wrong_reques
         assert all(isinstance(o, RuntimeError) for o in outcomes)
 
     asyncio.run(scenario())
+
+
+def test_a_group_cancelled_with_the_worker_leaves_no_request_waiting() -> None:
+    async def scenario() -> None:
+        run = Recorder()
+        grouped: GroupCommit[list[str], str] = GroupCommit(run, size=len, max_size=100)
+        waiting = [asyncio.create_task(grouped.submit([c])) for c in ("a", "b")]
+        await settle()
+        assert grouped._runner is not None
+        grouped._runner.cancel()  # what stopping the event loop does to a running group
+        outcomes = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), timeout=5)
+        assert all(isinstance(o, asyncio.CancelledError) for o in outcomes)
+
+    asyncio.run(scenario())
