@@ -347,7 +347,7 @@ def record_and_refresh(db: Database, batches: list[list[event_store.Event]]) -> 
     """Store the checked events of several recordEvents in one transaction, then refresh every
     customer with an event stored, in one incremental refresh; each request's own result."""
     done = event_store.record_checked(db, batches)
-    stored = event_store.stored_customers(batches, done)
+    stored = sorted({c for d in done for c in d.customers})
     if stored:
         refresh(db, customers=stored)
     return done

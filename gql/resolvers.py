@@ -292,15 +292,14 @@ async def record_events(info: Info, events: list[t.EventInput]) -> t.RecordEvent
     # stored and refreshed with the batches of the requests beside it (gql.group_commit)
     recorder: GroupCommit[list[event_store.Event], event_store.Recorded] = info.context.request.app.state.recorder
     done = await recorder.submit(batch)
-    stored = event_store.stored_customers([batch], [done])
-    if stored:
-        portraits_changed(info, stored)
+    if done.customers:
+        portraits_changed(info, done.customers)
     if done.unknown_customers or done.unknown_products:
         return t.UnknownEntitiesError(message="some events name customers or products that do not exist; "
                                               "the others were stored",
                                       unknown_customers=[strawberry.ID(x) for x in done.unknown_customers],
                                       unknown_products=[strawberry.ID(x) for x in done.unknown_products])
-    return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in stored])
+    return t.EventsRecorded(stored=done.stored, refreshed_customers=[strawberry.ID(i) for i in done.customers])
 
 
 async def refresh_tags(info: Info, customer_ids: list[strawberry.ID] | None = None) -> t.RefreshTagsResult:

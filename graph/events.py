@@ -62,6 +62,8 @@ class Recorded:
     stored: int
     unknown_customers: list[str]
     unknown_products: list[str]
+    #: The customers with at least one event stored: theirs are the portraits to refresh.
+    customers: list[str]
 
 
 def record(db: Database, events: list[Event], *, rehearse: bool = False) -> Recorded:
@@ -90,15 +92,11 @@ def record_checked(db: Database, batches: Sequence[list[Event]], *, rehearse: bo
                 by_type[e.type].append({"eventId": e.event_id, "customerId": e.customer_id, "at": e.at,
                                         "sku": e.sku, "query": e.query, "device": e.device})
             done.append(Recorded(len(kept), sorted({e.customer_id for e in batch} & missing_c),
-                                 sorted({e.sku for e in batch if e.sku} & missing_p)))
+                                 sorted({e.sku for e in batch if e.sku} & missing_p),
+                                 sorted({e.customer_id for e in kept})))
         for kind, rows in by_type.items():
             tx.run(EVENT_WRITES[kind], rows=rows)
         return done
 
     return db.rehearse_tx(work) if rehearse else db.write_tx(work)
 
-
-def stored_customers(batches: Sequence[list[Event]], done: Sequence[Recorded]) -> list[str]:
-    """The customers with at least one event stored (theirs are the portraits to refresh)."""
-    return sorted({e.customer_id for batch, d in zip(batches, done, strict=True) for e in batch
-                   if e.customer_id not in d.unknown_customers and not (e.sku and e.sku in d.unknown_products)})
